@@ -1,0 +1,52 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is a helper of those.
+# Python 3.11+ is required; set PYTHON=python3.12 (say) to pick another interpreter.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+AKISMET_PORT ?= 8765
+
+.PHONY: run test lint bench messages clean-venv install install-dev
+
+$(PY):
+	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+# Re-install only when the pinned requirements change: a second `make run` starts in seconds.
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: $(VENV)/.installed
+	HOST=$(HOST) PORT=$(PORT) AKISMET_PORT=$(AKISMET_PORT) PY=$(PY) bash bin/run-dev
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	DJANGO_SETTINGS_MODULE=newsroom.settings.test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=newsroom.settings.test $(PY) manage.py check
+
+test: lint
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-dev
+	$(PY) manage.py bench
+
+# Re-extract and compile the Arabic catalogue after changing UI strings (needs GNU gettext).
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages --locale ar --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
+	$(PY) manage.py makemessages --locale ar --domain djangojs --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
+	$(PY) manage.py compilemessages --locale ar --ignore '.venv/*'
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,400 @@
+"""The page tree readers read: Home → Section → Article, with authors and tags.
+
+Pages use Wagtail's own i18n (one tree per language: Arabic at `/`, English at `/en/`). The data both
+editions share (authors, tags, site settings, the navigation menu) is one row each, translated in place
+by django-modeltranslation (see translation.py).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from taggit.models import ItemBase, TagBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from .blocks import ArticleBodyBlock
+from .text import normalise_arabic
+
+
+@register_snippet
+class Author(index.Indexed, models.Model):
+    """A byline. A desk (the editorial team, a bureau) is an author too, because readers see it in
+    the same place and editors pick it the same way; `is_desk` only changes how it is presented."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
+    job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    bio = models.TextField(_("biography"), blank=True)
+    is_desk = models.BooleanField(
+        _("desk"), default=False, help_text=_("A collective byline such as the editorial team.")
+    )
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    twitter_handle = models.CharField(_("X (Twitter) handle"), max_length=50, blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("job_title"),
+        FieldPanel("is_desk"),
+        FieldPanel("bio"),
+        FieldPanel("photo"),
+        FieldPanel("twitter_handle"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(TagBase):
+    """Our own tag model, because taggit's is not ours to translate (name_ar / name_en)."""
+
+    free_tagging = True
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+
+class ArticleTag(ItemBase):
+    tag = models.ForeignKey(Tag, related_name="tagged_articles", on_delete=models.CASCADE)
+    content_object = ParentalKey("articles.ArticlePage", related_name="tagged_items", on_delete=models.CASCADE)
+
+
+class HomePage(RoutablePageMixin, Page):
+    """An edition's front page (one per language). Also routes the author and tag pages, which are
+    listings rather than content an editor writes."""
+
+    tagline = models.CharField(_("tagline"), max_length=200, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("tagline")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["articles.SectionPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.front_page(home=self))
+        return context
+
+    @path("authors/<str:slug>/", name="author")
+    def author_view(self, request, slug):
+        from . import selectors
+
+        author = get_object_or_404(Author, slug=slug)
+        articles = selectors.articles_by_author(author=author, locale=self.locale)
+        return self.render(
+            request,
+            context_overrides={"author": author, "articles": paginate(request, articles)},
+            template="articles/author_page.html",
+        )
+
+    @path("tags/<str:slug>/", name="tag")
+    def tag_view(self, request, slug):
+        from . import selectors
+
+        tag = get_object_or_404(Tag, slug=slug)
+        articles = selectors.articles_by_tag(tag=tag, locale=self.locale)
+        return self.render(
+            request,
+            context_overrides={"tag": tag, "articles": paginate(request, articles)},
+            template="articles/tag_page.html",
+        )
+
+
+class SectionPage(Page):
+    """A desk's section (أخبار, تقارير, رأي…): its live articles, newest first, with a lead story."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    parent_page_types = ["articles.HomePage"]
+    subpage_types = ["articles.ArticlePage"]
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        articles = selectors.section_articles(section=self)
+        page = paginate(request, articles)
+        context["articles"] = page
+        context["lead"] = page.object_list[0] if page.number == 1 and page.object_list else None
+        return context
+
+
+class ArticleAuthor(Orderable):
+    """Byline order matters (the first name is the lead reporter), hence an orderable link."""
+
+    page = ParentalKey("articles.ArticlePage", related_name="article_authors", on_delete=models.CASCADE)
+    author = models.ForeignKey(Author, related_name="article_links", on_delete=models.PROTECT)
+
+    panels = [FieldPanel("author")]
+
+    class Meta(Orderable.Meta):
+        unique_together = [("page", "author")]
+
+
+class ArticleRelatedPick(Orderable):
+    """An editor's choice of related article; the selector tops the list up automatically."""
+
+    page = ParentalKey("articles.ArticlePage", related_name="related_picks", on_delete=models.CASCADE)
+    article = models.ForeignKey(
+        "articles.ArticlePage", related_name="+", on_delete=models.CASCADE, verbose_name=_("article")
+    )
+
+    panels = [PageChooserPanel("article", page_type="articles.ArticlePage")]
+
+
+class ArticlePage(Page):
+    """A news story. The headline is the page title; `summary` is the dek shown on cards, in feeds
+    and as the meta description, so it is required and short."""
+
+    kicker = models.CharField(
+        _("kicker"), max_length=60, blank=True, help_text=_("A short label above the headline, such as 'Exclusive'.")
+    )
+    summary = models.TextField(
+        _("summary"), max_length=300, help_text=_("One or two sentences for cards, feeds and search engines.")
+    )
+    lead_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("lead image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    lead_image_caption = models.CharField(_("lead image caption"), max_length=300, blank=True)
+    lead_image_credit = models.CharField(_("lead image credit"), max_length=120, blank=True)
+    body = StreamField(ArticleBodyBlock(), verbose_name=_("body"), blank=True)
+    tags = ClusterTaggableManager(through=ArticleTag, blank=True, verbose_name=_("tags"))
+    updated_at = models.DateTimeField(
+        _("updated at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the story changed in substance; readers see 'Updated' with this time."),
+    )
+    is_breaking = models.BooleanField(_("breaking news"), default=False)
+    breaking_until = models.DateTimeField(
+        _("breaking until"), null=True, blank=True, help_text=_("The breaking-news strip drops the story after this.")
+    )
+    comments_open = models.BooleanField(_("comments open"), default=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("kicker"),
+        FieldPanel("summary"),
+        InlinePanel("article_authors", label=_("Authors"), min_num=1),
+        MultiFieldPanel(
+            [FieldPanel("lead_image"), FieldRowPanel([FieldPanel("lead_image_caption"), FieldPanel("lead_image_credit")])],
+            heading=_("Lead image"),
+        ),
+        FieldPanel("body"),
+        FieldPanel("tags"),
+        InlinePanel(
+            "related_picks",
+            label=_("Related articles"),
+            max_num=settings.NEWSROOM["RELATED_ARTICLES_COUNT"],
+            help_text=_("Fewer than the maximum are topped up with articles sharing tags, then the section."),
+        ),
+    ]
+    promote_panels = Page.promote_panels + [
+        MultiFieldPanel(
+            [FieldPanel("is_breaking"), FieldPanel("breaking_until"), FieldPanel("updated_at")],
+            heading=_("News status"),
+        ),
+        FieldPanel("comments_open"),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("search_title", boost=3),
+        index.SearchField("search_summary", boost=2),
+        index.SearchField("search_body"),
+        index.SearchField("search_tags"),
+        index.AutocompleteField("search_title"),
+        index.FilterField("first_published_at"),
+        index.FilterField("path"),
+        index.FilterField("locale_id"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+    ]
+
+    parent_page_types = ["articles.SectionPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+
+    def clean(self):
+        super().clean()
+        if self.is_breaking and self.breaking_until and self.breaking_until <= timezone.now():
+            raise ValidationError({"breaking_until": _("The breaking-news expiry must be in the future.")})
+
+    # --- What readers see ---
+
+    @cached_property
+    def section(self) -> SectionPage | None:
+        parent = self.get_parent()
+        return parent.specific if parent else None
+
+    @property
+    def authors(self) -> list[Author]:
+        return [link.author for link in self.article_authors.select_related("author")]
+
+    @property
+    def is_breaking_now(self) -> bool:
+        return self.is_breaking and (self.breaking_until is None or self.breaking_until > timezone.now())
+
+    @property
+    def body_text(self) -> str:
+        """The body as plain text: reading time, search and Akismet's context use it."""
+        from django.utils.html import strip_tags
+
+        parts = []
+        for block in self.body:
+            if block.block_type == "paragraph":
+                parts.append(strip_tags(block.value.source))
+            elif block.block_type == "heading":
+                parts.append(block.value["text"])
+            elif block.block_type == "quote":
+                parts.append(block.value["text"])
+            elif block.block_type == "image" and block.value.get("caption"):
+                parts.append(block.value["caption"])
+        return "\n".join(parts)
+
+    @property
+    def reading_minutes(self) -> int:
+        words = len(self.body_text.split())
+        return max(1, round(words / settings.NEWSROOM["READING_WORDS_PER_MINUTE"]))
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["related_articles"] = selectors.related_articles(article=self)
+        return context
+
+    # --- Search: normalised Arabic, the same at index and query time (see text.py) ---
+
+    def search_title(self) -> str:
+        return normalise_arabic(self.title)
+
+    def search_summary(self) -> str:
+        return normalise_arabic(f"{self.kicker} {self.summary}")
+
+    def search_body(self) -> str:
+        return normalise_arabic(self.body_text)
+
+    def search_tags(self) -> str:
+        return normalise_arabic(" ".join(tag.name for tag in self.tags.all()))
+
+
+def paginate(request, items, per_page: int | None = None):
+    """A page of `items` for `?page=N`; out-of-range or junk page numbers answer 404, not a crash."""
+    paginator = Paginator(items, per_page or settings.NEWSROOM["SECTION_PAGE_SIZE"])
+    try:
+        return paginator.page(request.GET.get("page", 1))
+    except (EmptyPage, PageNotAnInteger) as exc:
+        raise Http404(_("No such page of results.")) from exc
+
+
+@register_setting(icon="site")
+class NewsroomSettings(BaseSiteSetting):
+    """What an outlet sets once: its name and voice, social accounts, and how dates look."""
+
+    DIGITS_WESTERN = "latn"
+    DIGITS_ARABIC_INDIC = "arab"
+
+    site_name = models.CharField(_("site name"), max_length=100, default="غرفة الأخبار")
+    tagline = models.CharField(_("tagline"), max_length=200, blank=True)
+    footer_text = models.TextField(_("footer text"), blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("logo"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    digits = models.CharField(
+        _("digits"),
+        max_length=4,
+        choices=[(DIGITS_WESTERN, _("Western (0123)")), (DIGITS_ARABIC_INDIC, _("Arabic-Indic (٠١٢٣)"))],
+        default=DIGITS_WESTERN,
+        help_text=_("How numbers and dates are shown on the Arabic edition."),
+    )
+    show_hijri_date = models.BooleanField(_("show the Hijri date"), default=False)
+    x_handle = models.CharField(_("X (Twitter) account"), max_length=50, blank=True)
+    facebook_url = models.URLField(_("Facebook page"), blank=True)
+    telegram_url = models.URLField(_("Telegram channel"), blank=True)
+    whatsapp_url = models.URLField(_("WhatsApp channel"), blank=True)
+    youtube_url = models.URLField(_("YouTube channel"), blank=True)
+
+    panels = [
+        MultiFieldPanel([FieldPanel("site_name"), FieldPanel("tagline"), FieldPanel("logo"), FieldPanel("footer_text")], heading=_("Identity")),
+        MultiFieldPanel([FieldPanel("digits"), FieldPanel("show_hijri_date")], heading=_("Dates and numbers")),
+        MultiFieldPanel(
+            [FieldPanel("x_handle"), FieldPanel("facebook_url"), FieldPanel("telegram_url"), FieldPanel("whatsapp_url"), FieldPanel("youtube_url")],
+            heading=_("Social accounts"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("newsroom settings")
+
+
+@register_setting(icon="list-ul")
+class NavigationSettings(ClusterableModel, BaseSiteSetting):
+    """The header menu. Empty means "every section of the edition, in tree order"."""
+
+    panels = [InlinePanel("links", label=_("Menu links"))]
+
+    class Meta:
+        verbose_name = _("navigation menu")
+
+
+class NavigationLink(Orderable):
+    settings = ParentalKey(NavigationSettings, related_name="links", on_delete=models.CASCADE)
+    label = models.CharField(_("label"), max_length=60)
+    page = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("page"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    url = models.URLField(_("external URL"), blank=True)
+
+    panels = [FieldPanel("label"), PageChooserPanel("page"), FieldPanel("url")]
+
+    def clean(self):
+        if bool(self.page) == bool(self.url):
+            raise ValidationError(_("Choose a page or enter a URL, not both."))

@@ -1,0 +1,1 @@
+"""Reader comments: filled by the comments issue."""
