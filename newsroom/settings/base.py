@@ -268,6 +268,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Django 6 default, opted into now (also silences django-contrib-comments' URLField warning).
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,7 @@
 """Development: `make run`. Debug pages, console e-mail, a fixed insecure key."""
 
 from .base import *  # noqa: F403
+from .base import MIDDLEWARE
 from .base import env_list
 
 DEBUG = True
@@ -8,3 +9,6 @@ SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 INTERNAL_IPS = ["127.0.0.1"]
+
+# Static files come from the finders here (runserver / the test client); WhiteNoise serves STATIC_ROOT in production.
+MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]

@@ -4,6 +4,7 @@ DATABASE_URL still decides the database, so `.ci/run` runs the same suite on Pos
 """
 
 from .base import *  # noqa: F403
+from .base import MIDDLEWARE
 from .base import BASE_DIR
 
 DEBUG = False
@@ -19,3 +20,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
+
+# Static files come from the finders here (runserver / the test client); WhiteNoise serves STATIC_ROOT in production.
+MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]
