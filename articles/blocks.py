@@ -12,9 +12,7 @@ from wagtail.images.blocks import ImageChooserBlock
 
 class HeadingBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("Heading"), max_length=200)
-    level = blocks.ChoiceBlock(
-        choices=[("h2", _("Level 2")), ("h3", _("Level 3"))], default="h2", label=_("Level")
-    )
+    level = blocks.ChoiceBlock(choices=[("h2", _("Level 2")), ("h3", _("Level 3"))], default="h2", label=_("Level"))
 
     class Meta:
         icon = "title"

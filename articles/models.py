@@ -23,7 +23,7 @@ from taggit.models import ItemBase, TagBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
@@ -223,7 +223,10 @@ class ArticlePage(Page):
         FieldPanel("summary"),
         InlinePanel("article_authors", label=_("Authors"), min_num=1),
         MultiFieldPanel(
-            [FieldPanel("lead_image"), FieldRowPanel([FieldPanel("lead_image_caption"), FieldPanel("lead_image_credit")])],
+            [
+                FieldPanel("lead_image"),
+                FieldRowPanel([FieldPanel("lead_image_caption"), FieldPanel("lead_image_credit")]),
+            ],
             heading=_("Lead image"),
         ),
         FieldPanel("body"),
@@ -291,9 +294,7 @@ class ArticlePage(Page):
         for block in self.body:
             if block.block_type == "paragraph":
                 parts.append(strip_tags(block.value.source))
-            elif block.block_type == "heading":
-                parts.append(block.value["text"])
-            elif block.block_type == "quote":
+            elif block.block_type == "heading" or block.block_type == "quote":
                 parts.append(block.value["text"])
             elif block.block_type == "image" and block.value.get("caption"):
                 parts.append(block.value["caption"])
@@ -346,7 +347,12 @@ class NewsroomSettings(BaseSiteSetting):
     tagline = models.CharField(_("tagline"), max_length=200, blank=True)
     footer_text = models.TextField(_("footer text"), blank=True)
     logo = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("logo"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     digits = models.CharField(
         _("digits"),
@@ -363,10 +369,19 @@ class NewsroomSettings(BaseSiteSetting):
     youtube_url = models.URLField(_("YouTube channel"), blank=True)
 
     panels = [
-        MultiFieldPanel([FieldPanel("site_name"), FieldPanel("tagline"), FieldPanel("logo"), FieldPanel("footer_text")], heading=_("Identity")),
+        MultiFieldPanel(
+            [FieldPanel("site_name"), FieldPanel("tagline"), FieldPanel("logo"), FieldPanel("footer_text")],
+            heading=_("Identity"),
+        ),
         MultiFieldPanel([FieldPanel("digits"), FieldPanel("show_hijri_date")], heading=_("Dates and numbers")),
         MultiFieldPanel(
-            [FieldPanel("x_handle"), FieldPanel("facebook_url"), FieldPanel("telegram_url"), FieldPanel("whatsapp_url"), FieldPanel("youtube_url")],
+            [
+                FieldPanel("x_handle"),
+                FieldPanel("facebook_url"),
+                FieldPanel("telegram_url"),
+                FieldPanel("whatsapp_url"),
+                FieldPanel("youtube_url"),
+            ],
             heading=_("Social accounts"),
         ),
     ]

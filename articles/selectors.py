@@ -39,9 +39,7 @@ def with_card_data(articles: Iterable[ArticlePage]) -> list[ArticlePage]:
         return articles
     section_paths = {a.path[: -Page.steplen] for a in articles}
     sections = {s.path: s for s in SectionPage.objects.filter(path__in=section_paths)}
-    links = (
-        ArticleAuthor.objects.filter(page__in=articles).select_related("author").order_by("page_id", "sort_order")
-    )
+    links = ArticleAuthor.objects.filter(page__in=articles).select_related("author").order_by("page_id", "sort_order")
     authors_by_page: dict[int, list[Author]] = {}
     for link in links:
         authors_by_page.setdefault(link.page_id, []).append(link.author)
@@ -118,4 +116,3 @@ def front_page(*, home: HomePage) -> dict:
         "latest": latest[1:],
         "section_blocks": section_blocks,
     }
-

@@ -1,4 +1,5 @@
 """WSGI entry point. Production servers (gunicorn) import `application` from here."""
+
 import os
 
 from django.core.wsgi import get_wsgi_application

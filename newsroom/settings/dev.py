@@ -1,8 +1,7 @@
 """Development: `make run`. Debug pages, console e-mail, a fixed insecure key."""
 
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE
-from .base import env_list
+from .base import MIDDLEWARE, env_list
 
 DEBUG = True
 SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"

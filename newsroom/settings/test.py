@@ -4,8 +4,7 @@ DATABASE_URL still decides the database, so `.ci/run` runs the same suite on Pos
 """
 
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE
-from .base import BASE_DIR
+from .base import BASE_DIR, MIDDLEWARE
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key"
