@@ -245,7 +245,52 @@ NEWSROOM = {
 # --- Comments (the comments app) -----------------------------------------------------------------
 
 COMMENTS_APP = "django_comments_xtd"
+# django-comments-xtd reads its COMMENTS_XTD_* settings once, at import: they live here, not in override_settings.
+COMMENTS_XTD_MODEL = "comments.models.ReaderComment"
+COMMENTS_XTD_FORM_CLASS = "comments.forms.ReaderCommentForm"
+# WordPress does not make readers confirm by e-mail; Akismet and moderators filter instead. With this on,
+# anonymous comments would not be stored until a link is followed (and the Akismet verdict would be lost).
+COMMENTS_XTD_CONFIRM_EMAIL = False
+# Reply depth: 0 = top-level comments only; 2 = replies and replies to replies.
+COMMENTS_XTD_MAX_THREAD_LEVEL = env_int("COMMENTS_MAX_THREAD_LEVEL", 2)
+COMMENTS_XTD_LIST_ORDER = ("thread_id", "order")
+COMMENTS_XTD_THREADED_EMAILS = False
+COMMENTS_XTD_APP_MODEL_OPTIONS = {
+    "default": {"who_can_post": "all", "allow_flagging": False, "allow_feedback": False, "show_feedback": False}
+}
+COMMENT_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 5000)
+
 AKISMET_API_URL = os.environ.get("AKISMET_API_URL", "https://rest.akismet.com")
+# Seconds to wait for Akismet before holding the comment as "unchecked" (rechecked later).
+AKISMET_TIMEOUT = env_float("AKISMET_TIMEOUT", 2.0)
+COMMENTS = {
+    # Hold every comment for a moderator, whatever Akismet says.
+    "HOLD_ALL": env_bool("COMMENTS_HOLD_ALL", False),
+    # WordPress's "comment author must have a previously approved comment".
+    "HOLD_FIRST_TIME": env_bool("COMMENTS_HOLD_FIRST_TIME", True),
+    # More links than this and the comment is held (WordPress's default is 2).
+    "MAX_LINKS": env_int("COMMENTS_MAX_LINKS", 2),
+    # Close comments this many days after an article is first published (0: never).
+    "CLOSE_AFTER_DAYS": env_int("COMMENTS_CLOSE_AFTER_DAYS", 0),
+    "NAME_MAX_LENGTH": 50,
+    "URL_MAX_LENGTH": 200,
+    # Per-IP rate limit: at most RATE_LIMIT_COUNT comments per RATE_LIMIT_SECONDS.
+    "RATE_LIMIT_COUNT": env_int("COMMENTS_RATE_LIMIT_COUNT", 5),
+    "RATE_LIMIT_SECONDS": env_int("COMMENTS_RATE_LIMIT_SECONDS", 300),
+    # REMOTE_ADDR values of reverse proxies whose X-Forwarded-For is believed.
+    "TRUSTED_PROXIES": env_list("COMMENTS_TRUSTED_PROXIES"),
+    "SPAM_RETENTION_DAYS": env_int("COMMENTS_SPAM_RETENTION_DAYS", 15),
+    "DISCARD_RETENTION_HOURS": env_int("COMMENTS_DISCARD_RETENTION_HOURS", 48),
+    # Unchecked comments: first recheck after this many minutes, doubling each time, never later than
+    # the maximum; after RECHECK_GIVE_UP_DAYS they wait for a person.
+    "RECHECK_DELAY_MINUTES": env_int("COMMENTS_RECHECK_DELAY_MINUTES", 20),
+    "RECHECK_MAX_DELAY_MINUTES": env_int("COMMENTS_RECHECK_MAX_DELAY_MINUTES", 360),
+    "RECHECK_BATCH_SIZE": 100,
+    "RECHECK_GIVE_UP_DAYS": env_int("COMMENTS_RECHECK_GIVE_UP_DAYS", 15),
+    # E-mail the addresses in MODERATOR_EMAILS when a comment is held for a person.
+    "NOTIFY_MODERATORS": env_bool("COMMENTS_NOTIFY_MODERATORS", False),
+    "MODERATOR_EMAILS": env_list("COMMENTS_MODERATOR_EMAILS"),
+}
 
 # --- Security and logging -----------------------------------------------------------------------
 
@@ -267,8 +312,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
-# Django 6 default, opted into now (also silences django-contrib-comments' URLField warning).
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 LOGGING = {
     "version": 1,
