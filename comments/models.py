@@ -1,1 +1,187 @@
-"""Reader comments: filled by the comments issue."""
+"""Reader comments: django-comments-xtd's threaded comment, extended with a real moderation status.
+
+`is_public` / `is_removed` (django-contrib-comments' two booleans) cannot say *why* a comment is hidden:
+held for a moderator, waiting for Akismet, spam, discarded or trashed. `ReaderComment.status` says so,
+and `save()` keeps the two booleans derived from it, so django-comments-xtd's own queries stay right.
+
+The comment extends `XtdComment` by multi-table inheritance (the way xtd documents custom models), so
+the columns the moderation queue filters on (status, submission time, article, site) are copied onto
+this table, where they can share an index.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_comments_xtd.models import XtdComment
+
+
+class Status(models.TextChoices):
+    PUBLISHED = "published", _("Published")
+    # Akismet said ham, but the site's policy (first-time commenter, many links, hold-all) wants a person.
+    HELD = "held", _("Held for moderation")
+    # Akismet could not be asked (down, slow, 429, garbage, bad key): rechecked automatically.
+    UNCHECKED = "unchecked", _("Not yet checked")
+    SPAM = "spam", _("Spam")
+    # Akismet's "blatant spam": not queued for moderators, deleted after a short grace period.
+    DISCARDED = "discarded", _("Discarded")
+    TRASH = "trash", _("Trash")
+
+
+class Verdict(models.TextChoices):
+    NONE = "", _("Not asked")
+    HAM = "ham", _("Ham")
+    SPAM = "spam", _("Spam")
+    DISCARD = "discard", _("Blatant spam")
+    ERROR = "error", _("Error")
+
+
+# Statuses a moderator still has to look at (the "pending" queue of the workspace).
+PENDING_STATUSES = (Status.HELD, Status.UNCHECKED)
+# Statuses that are not shown and were decided to be spam (by Akismet or a person).
+SPAM_STATUSES = (Status.SPAM, Status.DISCARDED)
+
+
+class ReaderComment(XtdComment):
+    """A reader's comment on an article, with its moderation state and what Akismet was told.
+
+    `akismet_payload` is exactly what comment-check was sent, so that a later submit-spam /
+    submit-ham reports the same values (Akismet learns from the comment as it was checked, not as a
+    moderator later edited it).
+    """
+
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.UNCHECKED)
+    status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
+    # Copies of parent-table columns, so the moderation queue's filters are covered by one index.
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    article = models.ForeignKey(
+        "articles.ArticlePage",
+        verbose_name=_("article"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reader_comments",
+    )
+    wagtail_site = models.ForeignKey(
+        "wagtailcore.Site",
+        verbose_name=_("site"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reader_comments",
+    )
+    is_staff_reply = models.BooleanField(_("staff reply"), default=False)
+
+    akismet_payload = models.JSONField(_("Akismet payload"), default=dict, blank=True)
+    akismet_verdict = models.CharField(
+        _("Akismet verdict"), max_length=8, choices=Verdict.choices, default=Verdict.NONE, blank=True
+    )
+    akismet_checked_at = models.DateTimeField(_("last checked by Akismet"), null=True, blank=True)
+    akismet_error = models.CharField(_("last Akismet error"), max_length=300, blank=True)
+    recheck_attempts = models.PositiveSmallIntegerField(_("recheck attempts"), default=0)
+    next_recheck_at = models.DateTimeField(_("next recheck"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reader comment")
+        verbose_name_plural = _("reader comments")
+        ordering = ["submitted_at"]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="comments_status_submitted"),
+            models.Index(fields=["wagtail_site", "status"], name="comments_site_status"),
+            models.Index(fields=["article", "status"], name="comments_article_status"),
+            models.Index(fields=["status", "next_recheck_at"], name="comments_status_recheck"),
+        ]
+        permissions = [("moderate_readercomment", "Can moderate reader comments")]
+
+    def save(self, *args, **kwargs):
+        self.sync_derived_fields()
+        super().save(*args, **kwargs)
+
+    def sync_derived_fields(self) -> None:
+        """Derive django-comments' booleans from the status and copy the queue's filter columns."""
+        self.is_public = self.status == Status.PUBLISHED
+        self.is_removed = self.status == Status.TRASH
+        if self.submit_date:
+            self.submitted_at = self.submit_date
+        if self.article_id is None and self.object_pk and self.content_type_id:
+            from articles.models import ArticlePage
+
+            if self.content_type.model_class() is ArticlePage:
+                self.article_id = int(self.object_pk)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in PENDING_STATUSES
+
+    def get_absolute_url(self, anchor_pattern: str = "#c%(id)s") -> str:
+        """The comment on its article, host-relative (never built from django.contrib.sites)."""
+        url = self.article.url if self.article_id and self.article else ""
+        return (url or "/") + (anchor_pattern % {"id": self.pk})
+
+
+class EventKind(models.TextChoices):
+    CHECKED = "checked", _("Checked by Akismet")
+    RECHECKED = "rechecked", _("Rechecked by Akismet")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    REPORTED_SPAM = "reported_spam", _("Reported to Akismet as spam")
+    REPORTED_HAM = "reported_ham", _("Reported to Akismet as not spam")
+    EDITED = "edited", _("Edited")
+
+
+class CommentEvent(models.Model):
+    """One line of a comment's history: what happened, the verdict if Akismet was involved, who did it.
+
+    `actor` is empty when the system acted (the posting request, the recheck task)."""
+
+    comment = models.ForeignKey(ReaderComment, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=16, choices=EventKind.choices)
+    verdict = models.CharField(_("verdict"), max_length=8, choices=Verdict.choices, blank=True, default="")
+    from_status = models.CharField(_("from status"), max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to status"), max_length=12, choices=Status.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("comment event")
+        verbose_name_plural = _("comment events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class AkismetHealth(models.Model):
+    """The last outcome of talking to Akismet, one row, for the moderators' dashboard.
+
+    Kept in the database rather than the cache so that the web process and the task worker agree."""
+
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("Akismet health")
+        verbose_name_plural = _("Akismet health")
+
+    def __str__(self) -> str:
+        return f"Akismet: last error {self.last_error_at or '-'}, last success {self.last_success_at or '-'}"
+
+    @classmethod
+    def current(cls) -> AkismetHealth:
+        return cls.objects.get_or_create(pk=1)[0]
+
+    @property
+    def is_failing(self) -> bool:
+        if not self.last_error_at:
+            return False
+        return self.last_success_at is None or self.last_error_at > self.last_success_at
