@@ -261,6 +261,9 @@ COMMENTS_XTD_APP_MODEL_OPTIONS = {
 COMMENT_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 5000)
 
 AKISMET_API_URL = os.environ.get("AKISMET_API_URL", "https://rest.akismet.com")
+# The akismet package's own variables; unset means every comment is held as "unchecked".
+AKISMET_API_KEY = os.environ.get("PYTHON_AKISMET_API_KEY", "")
+AKISMET_BLOG_URL = os.environ.get("PYTHON_AKISMET_BLOG_URL", "")
 # Seconds to wait for Akismet before holding the comment as "unchecked" (rechecked later).
 AKISMET_TIMEOUT = env_float("AKISMET_TIMEOUT", 2.0)
 COMMENTS = {
