@@ -1,0 +1,220 @@
+"""Template tags for the public site: dates and numbers in the edition's style, bylines, navigation,
+the breaking-news strip and card data.
+
+Dates and digits depend on a site setting (NewsroomSettings.digits, .show_hijri_date), so these are
+tags that read the request from the context rather than plain filters. Without a request (an error
+page, a unit test) they fall back to the defaults: Western digits, no Hijri date.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from hijridate import Gregorian
+
+from articles.models import NewsroomSettings
+from articles.text import to_arabic_indic
+
+register = template.Library()
+
+
+def _newsroom_settings(context) -> NewsroomSettings | None:
+    request = context.get("request")
+    if request is None:
+        return None
+    try:
+        return NewsroomSettings.for_request(request)
+    except Exception:  # no Site matches this host: show defaults rather than fail the page
+        return None
+
+
+def _uses_arabic_digits(context) -> bool:
+    """Arabic-Indic digits only on the Arabic edition and only when the outlet chose them."""
+    if translation.get_language() != "ar":
+        return False
+    site_settings = _newsroom_settings(context)
+    return bool(site_settings and site_settings.digits == NewsroomSettings.DIGITS_ARABIC_INDIC)
+
+
+def localise_digits(text, *, arabic_indic: bool) -> str:
+    return to_arabic_indic(text) if arabic_indic else str(text)
+
+
+def hijri_date(day: datetime.date, *, language: str) -> str | None:
+    """The Umm al-Qura date, such as "4 رمضان 1446 هـ"; None outside the calendar's range (1924–2077)."""
+    try:
+        hijri = Gregorian(day.year, day.month, day.day).to_hijri()
+    except OverflowError:
+        return None
+    lang = "ar" if language == "ar" else "en"
+    return f"{hijri.day} {hijri.month_name(lang)} {hijri.year} {hijri.notation(lang)}"
+
+
+@register.simple_tag(takes_context=True)
+def news_date(context, value, with_time: bool = False) -> SafeString:
+    """`<time datetime="ISO">4 مارس 2025</time>` in the active language, with the outlet's digits, and
+    the Hijri date beside it when the outlet shows it. `with_time=True` adds the time of day."""
+    if not value:
+        return mark_safe("")
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        day = value.date()
+    else:
+        day = value
+        with_time = False
+    language = translation.get_language() or "ar"
+    arabic_indic = _uses_arabic_digits(context)
+    shown = date_format(value, "DATETIME_FORMAT" if with_time else "DATE_FORMAT")
+    shown = localise_digits(shown, arabic_indic=arabic_indic)
+    html = format_html('<time datetime="{}">{}</time>', value.isoformat(), shown)
+    site_settings = _newsroom_settings(context)
+    if site_settings and site_settings.show_hijri_date:
+        hijri = hijri_date(day, language=language)
+        if hijri:
+            html += format_html(
+                ' <span class="hijri-date">({})</span>', localise_digits(hijri, arabic_indic=arabic_indic)
+            )
+    return html
+
+
+@register.simple_tag(takes_context=True)
+def news_number(context, value) -> str:
+    """A number in the outlet's digits (Arabic-Indic or Western) on the Arabic edition."""
+    return localise_digits(value, arabic_indic=_uses_arabic_digits(context))
+
+
+@register.simple_tag(takes_context=True)
+def byline(context, authors) -> SafeString:
+    """Authors linked to their pages and joined as a reader would write them: «أ وب», «أ، ب وج».
+
+    Names are user content of either direction, so each sits in a <bdi>. A desk (the editorial
+    team) is named as itself, without "By".
+    """
+    authors = list(authors)
+    if not authors:
+        return mark_safe("")
+    home = context.get("edition_home")
+    parts = []
+    for author in authors:
+        css = "byline__desk" if author.is_desk else "byline__author"
+        url = _author_url(home, author)
+        if url:
+            parts.append(format_html('<a class="{}" href="{}" rel="author"><bdi>{}</bdi></a>', css, url, author.name))
+        else:
+            parts.append(format_html('<span class="{}"><bdi>{}</bdi></span>', css, author.name))
+    names = join_names(parts)
+    if all(author.is_desk for author in authors):
+        return format_html('<span class="byline__names">{}</span>', names)
+    return format_html('<span class="byline__by">{}</span> <span class="byline__names">{}</span>', _("By"), names)
+
+
+def join_names(parts: list[SafeString]) -> SafeString:
+    """ "A", "A and B", "A, B and C" (Arabic: «أ وب», «أ، ب وج»: و attaches to the next name)."""
+    if len(parts) == 1:
+        return parts[0]
+    separator = pgettext("list separator", ", ")
+    head = mark_safe(separator.join(str(part) for part in parts[:-1]))
+    # Translators: joins the last name of a list to the others; Arabic attaches و to the last name.
+    return mark_safe(pgettext("names", "%(names)s and %(last)s") % {"names": head, "last": parts[-1]})
+
+
+def _author_url(home, author) -> str | None:
+    """The author's page, routed by the edition's home page (`<home>/authors/<slug>/`)."""
+    if home is None or not author.slug:
+        return None
+    try:
+        return home.url + home.reverse_subpage("author", args=[author.slug])
+    except NoReverseMatch:
+        return None
+
+
+@register.filter
+def author_names(authors) -> SafeString:
+    """Names only (cards): each bidi-isolated, joined as in the byline."""
+    parts = [format_html("<bdi>{}</bdi>", author.name) for author in authors]
+    return join_names(parts) if parts else mark_safe("")
+
+
+@register.simple_tag
+def search_url() -> str | None:
+    """The search page's URL in the active language, or None while no view is named "search"."""
+    try:
+        return reverse("search")
+    except NoReverseMatch:
+        return None
+
+
+@register.simple_tag(takes_context=True)
+def nav_links(context) -> list[dict]:
+    """The header menu: the editor's menu when one is set, otherwise every section of the edition.
+
+    Each item is {"label", "url", "current"}; "current" marks the section the reader is in.
+    """
+    request = context.get("request")
+    page = context.get("page")
+    items = []
+    links = []
+    if request is not None:
+        try:
+            from articles.models import NavigationSettings
+
+            links = list(NavigationSettings.for_request(request).links.select_related("page"))
+        except Exception:
+            links = []
+    if links:
+        for link in links:
+            url = link.page.url if link.page_id else link.url
+            items.append({"label": link.label, "url": url, "current": _is_current(page, link.page)})
+    else:
+        for section in context.get("nav_sections") or []:
+            items.append({"label": section.title, "url": section.url, "current": _is_current(page, section)})
+    return items
+
+
+def _is_current(page, target) -> bool:
+    return bool(page is not None and target is not None and getattr(page, "path", "").startswith(target.path))
+
+
+@register.simple_tag
+def card_data(articles) -> list:
+    """Attach section and authors to a listing's articles in a fixed number of queries."""
+    from articles.selectors import with_card_data
+
+    return with_card_data(articles)
+
+
+@register.simple_tag(takes_context=True)
+def share_links(context, page) -> list[dict]:
+    """Plain share links (no third-party scripts): each network's own share URL with ours in it."""
+    from urllib.parse import quote
+
+    request = context.get("request")
+    url = page.get_full_url(request)
+    title = page.title
+    q_url, q_title = quote(url, safe=""), quote(title, safe="")
+    q_both = quote(f"{title} {url}", safe="")
+    return [
+        {"network": "whatsapp", "label": "WhatsApp", "href": f"https://wa.me/?text={q_both}"},
+        {"network": "telegram", "label": "Telegram", "href": f"https://t.me/share/url?url={q_url}&text={q_title}"},
+        {"network": "x", "label": "X", "href": f"https://x.com/intent/post?url={q_url}&text={q_title}"},
+        {"network": "facebook", "label": "Facebook", "href": f"https://www.facebook.com/sharer/sharer.php?u={q_url}"},
+    ]
+
+
+@register.inclusion_tag("articles/breaking_news.html", takes_context=True)
+def breaking_news(context):
+    """The breaking-news strip for the page's edition (empty when nothing is breaking)."""
+    from articles.selectors import breaking_news as breaking_news_selector
+
+    page = context.get("page")
+    items = breaking_news_selector(locale=page.locale) if page is not None else []
+    return {"items": items, "request": context.get("request")}
