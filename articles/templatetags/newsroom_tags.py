@@ -59,9 +59,10 @@ def hijri_date(day: datetime.date, *, language: str) -> str | None:
 
 
 @register.simple_tag(takes_context=True)
-def news_date(context, value, with_time: bool = False) -> SafeString:
+def news_date(context, value, with_time: bool = False, hijri: bool = True) -> SafeString:
     """`<time datetime="ISO">4 مارس 2025</time>` in the active language, with the outlet's digits, and
-    the Hijri date beside it when the outlet shows it. `with_time=True` adds the time of day."""
+    the Hijri date beside it when the outlet shows it (`hijri=False` leaves it out, for compact cards).
+    `with_time=True` adds the time of day."""
     if not value:
         return mark_safe("")
     if isinstance(value, datetime.datetime):
@@ -75,8 +76,9 @@ def news_date(context, value, with_time: bool = False) -> SafeString:
     arabic_indic = _uses_arabic_digits(context)
     shown = date_format(value, "DATETIME_FORMAT" if with_time else "DATE_FORMAT")
     shown = localise_digits(shown, arabic_indic=arabic_indic)
-    html = format_html('<time datetime="{}">{}</time>', value.isoformat(), shown)
-    site_settings = _newsroom_settings(context)
+    machine = value.replace(microsecond=0).isoformat() if isinstance(value, datetime.datetime) else value.isoformat()
+    html = format_html('<time datetime="{}">{}</time>', machine, shown)
+    site_settings = _newsroom_settings(context) if hijri else None
     if site_settings and site_settings.show_hijri_date:
         hijri = hijri_date(day, language=language)
         if hijri:
@@ -173,15 +175,20 @@ def nav_links(context) -> list[dict]:
     if links:
         for link in links:
             url = link.page.url if link.page_id else link.url
-            items.append({"label": link.label, "url": url, "current": _is_current(page, link.page)})
+            items.append({"label": link.label, "url": url, "current": _current(page, link.page)})
     else:
         for section in context.get("nav_sections") or []:
-            items.append({"label": section.title, "url": section.url, "current": _is_current(page, section)})
+            items.append({"label": section.title, "url": section.url, "current": _current(page, section)})
     return items
 
 
-def _is_current(page, target) -> bool:
-    return bool(page is not None and target is not None and getattr(page, "path", "").startswith(target.path))
+def _current(page, target) -> str:
+    """aria-current: "page" on the section's own page, "true" inside it (an article), else ""."""
+    if page is None or target is None or not hasattr(page, "path"):
+        return ""
+    if page.path == target.path:
+        return "page"
+    return "true" if page.path.startswith(target.path) else ""
 
 
 @register.simple_tag
