@@ -1,0 +1,143 @@
+"""Read paths for comments: the public thread (one query) and the moderators' queues.
+
+Every function takes keyword-only arguments and returns plain data or a QuerySet the caller can
+paginate. The moderators' workspace (Wagtail admin) builds on `moderation_queue`, `status_counts`,
+`comment_history` and `akismet_health`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from articles.models import ArticlePage
+
+from .models import AkismetHealth, CommentEvent, ReaderComment, Status
+
+# What the public thread needs from each row (no e-mail, no IP: they never reach a public template).
+PUBLIC_FIELDS = (
+    "id",
+    "user_name",
+    "user_url",
+    "comment",
+    "submit_date",
+    "thread_id",
+    "parent_id",
+    "level",
+    "order",
+    "is_staff_reply",
+    "status",
+)
+
+
+@dataclass
+class CommentNode:
+    comment: ReaderComment
+    children: list[CommentNode] = field(default_factory=list)
+
+
+@dataclass
+class Thread:
+    nodes: list[CommentNode]
+    count: int
+
+
+def comments_open(*, article: ArticlePage) -> bool:
+    """Open unless the editor closed them or COMMENTS["CLOSE_AFTER_DAYS"] have passed since publication."""
+    if not getattr(article, "comments_open", False):
+        return False
+    days = settings.COMMENTS["CLOSE_AFTER_DAYS"]
+    published = article.first_published_at
+    return not (days and published and timezone.now() - published > timedelta(days=days))
+
+
+def published_thread(*, article: ArticlePage) -> Thread:
+    """The published comments of an article as a tree, oldest thread first, in one query.
+
+    A published reply whose parent is not published (held, trashed, spam) is left out with its replies,
+    so a thread never shows an answer to something readers cannot see."""
+    rows = (
+        ReaderComment.objects.filter(article=article, status=Status.PUBLISHED)
+        .select_related(None)
+        .only(*PUBLIC_FIELDS)
+        .order_by("thread_id", "order")
+    )
+    nodes: dict[int, CommentNode] = {}
+    roots: list[CommentNode] = []
+    for comment in rows:
+        node = CommentNode(comment)
+        if comment.parent_id == comment.pk or comment.level == 0:
+            roots.append(node)
+        elif comment.parent_id in nodes:
+            nodes[comment.parent_id].children.append(node)
+        else:
+            continue  # parent not shown
+        nodes[comment.pk] = node
+    return Thread(nodes=roots, count=len(nodes))
+
+
+def has_approved_comment(*, email: str, exclude_pk: int | None = None) -> bool:
+    """Has this address a published comment? (WordPress's test for "known commenter".)"""
+    qs = ReaderComment.objects.filter(user_email__iexact=email, status=Status.PUBLISHED)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.exists()
+
+
+def moderation_queue(
+    *,
+    status: str | list[str] | None = None,
+    site_id: int | None = None,
+    article_id: int | None = None,
+    section=None,
+    search: str = "",
+) -> QuerySet[ReaderComment]:
+    """Comments for moderators, newest first, filtered by status(es), Wagtail site, article, or section
+    (a SectionPage: its descendant articles), and a free-text search over name, e-mail, text and IP."""
+    qs = ReaderComment.objects.select_related("article", "user").order_by("-submitted_at", "-pk")
+    if status:
+        qs = qs.filter(status__in=[status] if isinstance(status, str) else list(status))
+    if site_id:
+        qs = qs.filter(wagtail_site_id=site_id)
+    if article_id:
+        qs = qs.filter(article_id=article_id)
+    if section is not None:
+        qs = qs.filter(article__path__startswith=section.path, article__depth__gt=section.depth)
+    if search:
+        qs = qs.filter(
+            Q(user_name__icontains=search)
+            | Q(user_email__icontains=search)
+            | Q(comment__icontains=search)
+            | Q(ip_address__startswith=search)
+        )
+    return qs
+
+
+def status_counts(*, site_id: int | None = None) -> dict[str, int]:
+    """How many comments are in each status (every status present, zero when empty)."""
+    qs = ReaderComment.objects.all()
+    if site_id:
+        qs = qs.filter(wagtail_site_id=site_id)
+    counts = dict(qs.order_by().values_list("status").annotate(n=Count("pk")))
+    return {value: counts.get(value, 0) for value in Status.values}
+
+
+def comment_history(*, comment: ReaderComment) -> QuerySet[CommentEvent]:
+    return comment.events.select_related("actor").order_by("created_at", "pk")
+
+
+def akismet_health() -> AkismetHealth:
+    return AkismetHealth.current()
+
+
+def due_for_recheck(*, now: datetime, limit: int) -> list[ReaderComment]:
+    """Unchecked comments whose next recheck time has come, oldest due first."""
+    return list(
+        ReaderComment.objects.filter(status=Status.UNCHECKED, next_recheck_at__lte=now).order_by(
+            "next_recheck_at", "pk"
+        )[:limit]
+    )

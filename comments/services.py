@@ -1,0 +1,267 @@
+"""Everything that changes a comment after it was posted. Views, admin actions, tasks and tests call these.
+
+Each service:
+- takes keyword-only arguments: the comment, and `actor` (the person; None when the system acts);
+- records a line of history (`CommentEvent`);
+- purges the article page from the front-end cache when what readers see may have changed;
+- reports to Akismet when a *person* moves a comment into spam (submit-spam) or out of it
+  (submit-ham), with the payload stored when the comment was checked, so Akismet learns from the
+  comment as it judged it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sites.models import Site as DjangoSite
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import ArticlePage
+from articles.text import strip_bidi_controls
+
+from . import akismet, moderation, selectors
+from .models import SPAM_STATUSES, CommentEvent, EventKind, ReaderComment, Status, Verdict
+
+logger = logging.getLogger(__name__)
+
+
+def purge_article_cache(*, article: ArticlePage | None) -> None:
+    """Purge the article's URLs from the front-end cache (a no-op without WAGTAILFRONTENDCACHE)."""
+    if article is None:
+        return
+    try:
+        from wagtail.contrib.frontend_cache.utils import purge_page_from_cache
+
+        purge_page_from_cache(article)
+    except Exception:  # a cache outage must not undo a moderator's decision
+        logger.exception("Could not purge the cache for article %s", article.pk)
+
+
+def _record(comment: ReaderComment, kind: str, *, actor=None, verdict: str = "", note: str = "", **statuses):
+    return CommentEvent.objects.create(
+        comment=comment,
+        kind=kind,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        verdict=verdict,
+        note=note[:300],
+        from_status=statuses.get("from_status", ""),
+        to_status=statuses.get("to_status", ""),
+    )
+
+
+def _set_status(comment: ReaderComment, status: Status, *, actor=None, note: str = "") -> bool:
+    """Move a comment to `status` with a history line; False if it was already there."""
+    previous = comment.status
+    if previous == status:
+        return False
+    was_public = previous == Status.PUBLISHED
+    comment.status = status
+    comment.status_changed_at = timezone.now()
+    if status != Status.UNCHECKED:
+        comment.next_recheck_at = None
+    comment.save()
+    _record(comment, EventKind.STATUS_CHANGED, actor=actor, note=note, from_status=previous, to_status=status)
+    if was_public or status == Status.PUBLISHED:
+        purge_article_cache(article=comment.article)
+    return True
+
+
+def _report(comment: ReaderComment, *, spam: bool, actor) -> str:
+    """submit-spam / submit-ham with the stored payload; history says whether Akismet heard it."""
+    if not comment.akismet_payload:
+        return ""
+    error = akismet.report(comment.akismet_payload, spam=spam)
+    _record(
+        comment,
+        EventKind.REPORTED_SPAM if spam else EventKind.REPORTED_HAM,
+        actor=actor,
+        verdict=Verdict.ERROR if error else "",
+        note=error or "",
+    )
+    return error
+
+
+@transaction.atomic
+def approve(*, comment: ReaderComment, actor: AbstractBaseUser | None) -> ReaderComment:
+    """Publish. From spam or discarded this is also a "not spam" report to Akismet."""
+    from_spam = comment.status in SPAM_STATUSES
+    _set_status(comment, Status.PUBLISHED, actor=actor)
+    if from_spam:
+        _report(comment, spam=False, actor=actor)
+    return comment
+
+
+@transaction.atomic
+def unapprove(*, comment: ReaderComment, actor: AbstractBaseUser | None) -> ReaderComment:
+    """Take a published comment back to the moderation queue."""
+    _set_status(comment, Status.HELD, actor=actor)
+    return comment
+
+
+@transaction.atomic
+def mark_spam(*, comment: ReaderComment, actor: AbstractBaseUser | None) -> ReaderComment:
+    """Into the spam folder; a person's decision is reported to Akismet (submit-spam)."""
+    was_spam = comment.status in SPAM_STATUSES
+    _set_status(comment, Status.SPAM, actor=actor)
+    if not was_spam and actor is not None:
+        _report(comment, spam=True, actor=actor)
+    return comment
+
+
+@transaction.atomic
+def mark_ham(*, comment: ReaderComment, actor: AbstractBaseUser | None, publish: bool = True) -> ReaderComment:
+    """Out of spam: published (or back to the queue with publish=False), reported to Akismet (submit-ham)."""
+    was_spam = comment.status in SPAM_STATUSES
+    _set_status(comment, Status.PUBLISHED if publish else Status.HELD, actor=actor)
+    if was_spam and actor is not None:
+        _report(comment, spam=False, actor=actor)
+    return comment
+
+
+@transaction.atomic
+def trash(*, comment: ReaderComment, actor: AbstractBaseUser | None) -> ReaderComment:
+    _set_status(comment, Status.TRASH, actor=actor)
+    return comment
+
+
+@transaction.atomic
+def restore(*, comment: ReaderComment, actor: AbstractBaseUser | None) -> ReaderComment:
+    """Undo `trash`: back to the status the comment had before (held if unknown)."""
+    if comment.status != Status.TRASH:
+        return comment
+    last_trashing = comment.events.filter(to_status=Status.TRASH).order_by("-created_at", "-pk").first()
+    previous = last_trashing.from_status if last_trashing and last_trashing.from_status else Status.HELD
+    _set_status(comment, Status(previous), actor=actor, note="restored from trash")
+    return comment
+
+
+def recheck(*, comment: ReaderComment, actor: AbstractBaseUser | None = None, reason: str = "retry") -> Verdict:
+    """Ask Akismet again with the stored payload (and `recheck_reason`).
+
+    Only a comment still waiting for a decision (unchecked or held) changes status; for the others the
+    verdict is recorded for the moderator to see."""
+    result = akismet.check(comment.akismet_payload, recheck_reason=reason)
+    now = timezone.now()
+    with transaction.atomic():
+        comment.refresh_from_db()
+        previous = comment.status
+        comment.akismet_verdict = result.verdict
+        if result.failed:
+            comment.akismet_error = result.error[:300]
+            comment.recheck_attempts += 1
+            if comment.status == Status.UNCHECKED:
+                comment.next_recheck_at = moderation.next_recheck_time(comment.recheck_attempts, now=now)
+            comment.save()
+            _record(comment, EventKind.RECHECKED, actor=actor, verdict=Verdict.ERROR, note=result.error)
+            return result.verdict
+        comment.akismet_checked_at = now
+        comment.akismet_error = ""
+        comment.next_recheck_at = None
+        note = ""
+        if comment.status in (Status.UNCHECKED, Status.HELD):
+            status, note = moderation.status_for_verdict(
+                result.verdict,
+                name=comment.user_name,
+                email=comment.user_email,
+                text=comment.comment,
+                exclude_pk=comment.pk,
+            )
+            comment.status = status
+            if status != previous:
+                comment.status_changed_at = now
+        comment.save()
+        _record(comment, EventKind.RECHECKED, actor=actor, verdict=result.verdict, note=note)
+        if comment.status != previous:
+            _record(comment, EventKind.STATUS_CHANGED, actor=actor, from_status=previous, to_status=comment.status)
+            if Status.PUBLISHED in (previous, comment.status):
+                purge_article_cache(article=comment.article)
+    return result.verdict
+
+
+@dataclass
+class RecheckReport:
+    checked: int = 0
+    gave_up: int = 0
+    failed: bool = False
+    error: str = ""
+
+
+def recheck_unchecked(*, now=None, limit: int | None = None) -> RecheckReport:
+    """The automatic recheck (task and `manage.py recheck_comments`): up to a batch of due comments,
+    `recheck_reason=retry`, stopping at the first failure (Akismet is still unwell: do not hammer it).
+    Comments older than RECHECK_GIVE_UP_DAYS stop being rechecked and wait for a person."""
+    from django.conf import settings
+
+    policy = settings.COMMENTS
+    now = now or timezone.now()
+    limit = limit or policy["RECHECK_BATCH_SIZE"]
+    give_up_before = now - timedelta(days=policy["RECHECK_GIVE_UP_DAYS"])
+    report = RecheckReport()
+    for comment in selectors.due_for_recheck(now=now, limit=limit):
+        if comment.submitted_at < give_up_before:
+            comment.next_recheck_at = None
+            comment.save(update_fields=["next_recheck_at"])
+            _record(comment, EventKind.RECHECKED, verdict=Verdict.ERROR, note="gave up rechecking: waits for a person")
+            report.gave_up += 1
+            continue
+        verdict = recheck(comment=comment, reason="retry")
+        if verdict == Verdict.ERROR:
+            report.failed = True
+            report.error = comment.akismet_error
+            break
+        report.checked += 1
+    return report
+
+
+@transaction.atomic
+def edit_text(*, comment: ReaderComment, actor: AbstractBaseUser | None, text: str) -> ReaderComment:
+    """Change what readers see. The Akismet payload keeps the text as submitted."""
+    text = strip_bidi_controls(text).replace("\r\n", "\n").strip()
+    if not text or text == comment.comment:
+        return comment
+    old_length = len(comment.comment)
+    comment.comment = text
+    comment.save(update_fields=["comment"])
+    _record(comment, EventKind.EDITED, actor=actor, note=f"{old_length} → {len(text)} characters")
+    if comment.status == Status.PUBLISHED:
+        purge_article_cache(article=comment.article)
+    return comment
+
+
+@transaction.atomic
+def reply_as_staff(*, parent: ReaderComment, actor: AbstractBaseUser, text: str) -> ReaderComment:
+    """A published reply from the newsroom, marked as such; not sent to Akismet.
+
+    The reply goes one level under `parent`, or beside it when `parent` is at the maximum depth."""
+    from django_comments_xtd.models import max_thread_level_for_content_type
+
+    text = strip_bidi_controls(text).replace("\r\n", "\n").strip()
+    content_type = ContentType.objects.get_for_model(ArticlePage)
+    reply_to = parent.pk
+    if parent.level >= max_thread_level_for_content_type(content_type):
+        reply_to = parent.parent_id
+    now = timezone.now()
+    reply = ReaderComment(
+        content_type=content_type,
+        object_pk=parent.object_pk,
+        site_id=parent.site_id or DjangoSite.objects.get_current().pk,
+        user=actor,
+        user_name=(actor.get_full_name() or actor.get_username())[:50],
+        user_email=getattr(actor, "email", "") or "",
+        comment=text,
+        submit_date=now,
+        parent_id=reply_to,
+        status=Status.PUBLISHED,
+        is_staff_reply=True,
+        article_id=parent.article_id,
+        wagtail_site_id=parent.wagtail_site_id,
+    )
+    reply.save()
+    _record(reply, EventKind.STATUS_CHANGED, actor=actor, to_status=Status.PUBLISHED, note="staff reply")
+    purge_article_cache(article=reply.article)
+    return reply

@@ -1,0 +1,71 @@
+"""Fixtures: an article to comment on, and the Akismet stand-in over real HTTP on a free loopback port."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.cache import cache
+
+from articles.tests.factories import ArticlePageFactory
+from comments.fake_akismet import FakeAkismet
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Rate-limit counters and Akismet's back-off live in the cache: each test starts clean."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def fake_akismet(settings):
+    server = FakeAkismet()
+    url = server.start()
+    settings.AKISMET_API_URL = url
+    settings.AKISMET_API_KEY = "test-key"
+    settings.AKISMET_BLOG_URL = "http://testserver/"
+    settings.AKISMET_TIMEOUT = 0.5
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def article(site_tree):
+    return ArticlePageFactory(parent=site_tree["sections"][0])
+
+
+@pytest.fixture
+def post_comment(client):
+    """Post the article's own form as a reader would: GET the article, fill the form, POST it."""
+
+    def post(article, *, follow=False, reply_to=0, ip="203.0.113.7", **fields):
+        page = client.get(article.url)
+        assert page.status_code == 200
+        html = page.content.decode()
+        data = {
+            name: re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
+            for name in ("content_type", "object_pk", "timestamp", "security_hash")
+        }
+        data.update(
+            {
+                "comment": "مقال مفيد، شكراً لكم.",
+                "name": "سارة",
+                "email": "sara@example.com",
+                "url": "",
+                "reply_to": str(reply_to),
+                "honeypot": "",
+            }
+        )
+        data.update(fields)
+        return client.post(
+            "/comments/post/",
+            data,
+            follow=follow,
+            REMOTE_ADDR=ip,
+            HTTP_USER_AGENT="Mozilla/5.0 (test)",
+            HTTP_REFERER=f"http://testserver{article.url}",
+        )
+
+    return post

@@ -1,0 +1,11 @@
+"""Comment URLs, outside i18n_patterns (posting works the same from either edition)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("post/", views.post_comment, name="comments-post-comment"),
+    # django-comments-xtd's XtdComment.get_reply_url() reverses this name.
+    path("reply/<int:cid>/", views.reply, name="comments-xtd-reply"),
+]

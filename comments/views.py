@@ -1,0 +1,99 @@
+"""Reader-facing comment views: posting (a thin wrapper round django-comments-xtd's flow) and the
+no-JavaScript reply page.
+
+Why a wrapper: django_comments answers a refused post with a bare 400 and sends a published comment
+through the content-type redirect, which 404s for Wagtail pages (no get_absolute_url) or goes to
+django.contrib.sites' domain. Here the reader always lands back on the article, on the host they came
+from: a published comment at `#c<id>`; anything else (held, unchecked, spam, discarded) with the same
+"awaiting moderation" message, so a spammer learns nothing.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_GET, require_POST
+from django_comments.views.comments import post_comment as xtd_post_comment
+from django_comments_xtd import get_form
+from django_comments_xtd.models import max_thread_level_for_content_type
+
+from articles.models import ArticlePage
+
+from . import selectors
+from .models import ReaderComment, Status
+from .moderation import REQUEST_COMMENT_ATTR, is_rate_limited
+
+
+def article_url(article: ArticlePage, request: HttpRequest) -> str:
+    return article.get_url(request=request) or "/"
+
+
+def _target_article(request: HttpRequest) -> ArticlePage | None:
+    if request.POST.get("content_type") != "articles.articlepage":
+        return None
+    try:
+        return ArticlePage.objects.live().get(pk=int(request.POST.get("object_pk", "")))
+    except (ValueError, ArticlePage.DoesNotExist):
+        return None
+
+
+def _render_form_again(request: HttpRequest, article: ArticlePage, error: str, status: int) -> HttpResponse:
+    """Show what the reader wrote with the problem, instead of losing it."""
+    form = get_form()(article, data=request.POST)
+    form.is_valid()
+    form.add_error(None, error)
+    return render(request, "comments/preview.html", {"form": form, "article": article}, status=status)
+
+
+@csrf_protect
+@require_POST
+def post_comment(request: HttpRequest) -> HttpResponse:
+    article = _target_article(request)
+    if article is None:
+        return HttpResponseBadRequest(_("This article does not exist or cannot be commented on."))
+    back = article_url(article, request)
+    if not selectors.comments_open(article=article):
+        messages.warning(request, _("Comments are closed on this article."))
+        return HttpResponseRedirect(back + "#comments")
+    if is_rate_limited(request):
+        return _render_form_again(
+            request,
+            article,
+            _("You have posted several comments in a short time. Please wait a few minutes and try again."),
+            status=429,
+        )
+
+    response = xtd_post_comment(request, next=back)
+    if response.status_code != 302:
+        return response  # the form with its errors (comments/preview.html), or a failed security check
+
+    comment: ReaderComment | None = getattr(request, REQUEST_COMMENT_ATTR, None)
+    if comment is not None and comment.status == Status.PUBLISHED:
+        messages.success(request, _("Thank you: your comment is published."))
+        return HttpResponseRedirect(f"{back}#c{comment.pk}")
+    messages.info(request, _("Thank you: your comment is awaiting moderation."))
+    return HttpResponseRedirect(back + "#comments")
+
+
+@require_GET
+def reply(request: HttpRequest, cid: int) -> HttpResponse:
+    """Without JavaScript, "Reply" opens this page: the comment and a form answering it."""
+    parent = get_object_or_404(ReaderComment.objects.select_related("article"), pk=cid, status=Status.PUBLISHED)
+    article = parent.article
+    if article is None or not article.live:
+        raise Http404
+    article = article.specific
+    content_type = ContentType.objects.get_for_model(ArticlePage)
+    if parent.level >= max_thread_level_for_content_type(content_type):
+        raise Http404
+    context = {
+        "article": article,
+        "parent": parent,
+        "comments_open": selectors.comments_open(article=article),
+        "form": get_form()(article, comment=parent),
+    }
+    return render(request, "comments/reply.html", context)

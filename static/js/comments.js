@@ -1,0 +1,67 @@
+/* Comments, progressively enhanced: the form works without this file.
+   - "Reply" moves the form under the comment being answered (and "Cancel reply" puts it back);
+   - an opt-in checkbox remembers name, email and website in this browser (localStorage only). */
+(function () {
+  "use strict";
+  var form = document.getElementById("comment-form");
+  if (!form) return;
+  var respond = document.getElementById("respond");
+  var home = respond.parentNode;
+  var homeNext = respond.nextSibling;
+  var replyTo = form.querySelector("input[name=reply_to]");
+  var cancel = document.getElementById("cancel-reply");
+  var title = document.getElementById("reply-title");
+  var originalTitle = title ? title.firstChild.nodeValue : "";
+  var KEY = "newsroom.commenter";
+  var fields = ["name", "email", "url"];
+
+  // Remember me: only when the reader ticks the box; unticking forgets.
+  var remember = document.getElementById("comment-remember");
+  var storage = null;
+  try { storage = window.localStorage; storage.getItem(KEY); } catch (e) { storage = null; }
+  if (remember && storage) {
+    remember.parentNode.hidden = false;
+    var saved = null;
+    try { saved = JSON.parse(storage.getItem(KEY) || "null"); } catch (e) { saved = null; }
+    if (saved) {
+      fields.forEach(function (name) {
+        var input = form.elements[name];
+        if (input && !input.value && saved[name]) input.value = saved[name];
+      });
+      remember.checked = true;
+    }
+    form.addEventListener("submit", function () {
+      if (remember.checked) {
+        var data = {};
+        fields.forEach(function (name) { data[name] = form.elements[name] ? form.elements[name].value : ""; });
+        storage.setItem(KEY, JSON.stringify(data));
+      } else {
+        storage.removeItem(KEY);
+      }
+    });
+  }
+
+  // Reply in place.
+  if (!replyTo || !cancel) return;
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("[data-reply-to]") : null;
+    if (!link) return;
+    var item = document.getElementById("c" + link.getAttribute("data-reply-to"));
+    if (!item) return;
+    event.preventDefault();
+    var body = item.querySelector(".comment__body");
+    body.parentNode.insertBefore(respond, body.nextSibling);
+    replyTo.value = link.getAttribute("data-reply-to");
+    cancel.hidden = false;
+    if (title) title.firstChild.nodeValue = (link.getAttribute("aria-label") || link.textContent) + " ";
+    form.elements.comment.focus();
+  });
+  cancel.addEventListener("click", function (event) {
+    event.preventDefault();
+    home.insertBefore(respond, homeNext);
+    replyTo.value = "0";
+    cancel.hidden = true;
+    if (title) title.firstChild.nodeValue = originalTitle;
+    form.elements.comment.focus();
+  });
+})();
