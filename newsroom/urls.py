@@ -9,12 +9,19 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from articles import feeds, search, sitemaps
+
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("comments/", include("comments.urls")),
+    # Sitemaps and robots.txt list both editions, so they sit outside i18n_patterns.
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap_index"),
+    path("sitemap-<str:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),
+    path("news-sitemap.xml", sitemaps.news_sitemap, name="news_sitemap"),
+    path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
 ]
 
 if settings.DEBUG:
@@ -25,6 +32,15 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += i18n_patterns(
+    path("search/", search.search_view, name="search"),
+    path("feeds/rss/", feeds.EditionFeed(), name="feed_rss"),
+    path("feeds/atom/", feeds.EditionAtomFeed(), name="feed_atom"),
+    path("feeds/section/<str:slug>/rss/", feeds.SectionFeed(), name="feed_section_rss"),
+    path("feeds/section/<str:slug>/atom/", feeds.SectionAtomFeed(), name="feed_section_atom"),
+    path("feeds/tag/<str:slug>/rss/", feeds.TagFeed(), name="feed_tag_rss"),
+    path("feeds/tag/<str:slug>/atom/", feeds.TagAtomFeed(), name="feed_tag_atom"),
+    path("feeds/author/<str:slug>/rss/", feeds.AuthorFeed(), name="feed_author_rss"),
+    path("feeds/author/<str:slug>/atom/", feeds.AuthorAtomFeed(), name="feed_author_atom"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -83,3 +83,22 @@ def site_tree(*, sections: int = 1) -> tuple[HomePage, list[SectionPage]]:
     else:
         Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="test")
     return home, [SectionPageFactory(parent=home) for _ in range(sections)]
+
+
+def translate(page: Page, language_code: str = "en", **changes) -> Page:
+    """A published translation of `page` into `language_code`, translating its ancestors first (the
+    home page, then the section) the way an editor does with wagtail.contrib.simple_translation."""
+    locale, _ = Locale.objects.get_or_create(language_code=language_code)
+    page = page.specific
+    existing = page.get_translation_or_none(locale)
+    if existing is not None:
+        return existing.specific
+    parent = page.get_parent()
+    if parent.depth > 1 and parent.get_translation_or_none(locale) is None:
+        translate(parent, language_code)
+    translated = page.copy_for_translation(locale)
+    for name, value in changes.items():
+        setattr(translated, name, value)
+    translated.save_revision().publish()
+    translated.refresh_from_db()
+    return translated.specific

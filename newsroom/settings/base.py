@@ -59,7 +59,8 @@ INSTALLED_APPS = [
     "wagtail.admin",
     "wagtail.locales",
     "wagtail",
-    "modelsearch",
+    # No "modelsearch" here: wagtail.search is its app config, and a second instance stops the search
+    # index from updating ("Multiple instances of the modelsearch app were found in INSTALLED_APPS").
     "modelcluster",
     "taggit",
     "django_comments_xtd",
@@ -240,6 +241,11 @@ NEWSROOM = {
     "READING_WORDS_PER_MINUTE": env_int("NEWSROOM_READING_WORDS_PER_MINUTE", 180),
     # Seconds a rendered public page may be cached; purged on publish and on comment changes.
     "PAGE_CACHE_SECONDS": env_int("NEWSROOM_PAGE_CACHE_SECONDS", 300),
+    # Search: treat ة and ه at the end of a word as the same letter (folded at query time, no reindex).
+    "SEARCH_FOLD_TA_MARBUTA": env_bool("NEWSROOM_SEARCH_FOLD_TA_MARBUTA", False),
+    # URLs per sitemap page (the protocol allows 50,000) and articles per feed.
+    "SITEMAP_LIMIT": env_int("NEWSROOM_SITEMAP_LIMIT", 5000),
+    "FEED_SIZE": env_int("NEWSROOM_FEED_SIZE", 30),
 }
 
 # --- Comments (the comments app) -----------------------------------------------------------------
@@ -284,6 +290,8 @@ COMMENTS = {
     "TRUSTED_PROXIES": env_list("COMMENTS_TRUSTED_PROXIES"),
     "SPAM_RETENTION_DAYS": env_int("COMMENTS_SPAM_RETENTION_DAYS", 15),
     "DISCARD_RETENTION_HOURS": env_int("COMMENTS_DISCARD_RETENTION_HOURS", 48),
+    # IP addresses of comments older than this are erased by the scheduler's daily job (privacy).
+    "IP_RETENTION_DAYS": env_int("COMMENTS_IP_RETENTION_DAYS", 90),
     # Unchecked comments: first recheck after this many minutes, doubling each time, never later than
     # the maximum; after RECHECK_GIVE_UP_DAYS they wait for a person.
     "RECHECK_DELAY_MINUTES": env_int("COMMENTS_RECHECK_DELAY_MINUTES", 20),

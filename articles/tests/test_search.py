@@ -1,0 +1,239 @@
+"""Reader search: Arabic spelling variants find the same stories, on SQLite (FTS5) and PostgreSQL.
+
+The recall set mirrors what the outlet's real text looks like (seed-page.md): presentation-form
+ligatures typed instead of letters, diacritics, tatweel, hamza forms, ى for ي, Arabic-Indic digits.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
+
+from articles import search
+from articles.tests.factories import ArticlePageFactory, translate
+
+FILLER = "نص عادي لا يحمل الكلمات المطلوبة في هذا الاختبار."
+
+
+def make_article(parent, title: str, *, summary: str = FILLER, body: str = FILLER, **kwargs):
+    return ArticlePageFactory(
+        parent=parent, title=title, summary=summary, body=[("paragraph", f"<p>{body}</p>")], **kwargs
+    )
+
+
+@pytest.fixture
+def corpus(site_tree):
+    news, reports = site_tree["sections"]
+    articles = {
+        # U+FEF7 (ﻷ) typed instead of لأ, as the outlet's editors do.
+        "lion": make_article(news, "وفد يلتقي ا\ufef7سد في دمشق"),
+        "lion_diacritics": make_article(reports, "بيان رئاسي جديد", body="قال الأَسَدُ إنّ المفاوضات مستمرة"),
+        "idlib": make_article(news, "قصف على إدلب ومحيطها"),
+        "hospital": make_article(news, "خبر صحي", summary="افتتاح مستشفى جديد في المدينة"),
+        "year": make_article(reports, "موازنة عام ٢٠٢٤ تحت المجهر"),
+        "president": make_article(news, "تصريحات جديدة", body="أكد الرئيـــس أن الحوار هو الطريق"),
+        "ahmad": make_article(reports, "أحمد يفوز بالجائزة الأولى"),
+        "ascii_digits": make_article(news, "حصيلة 1500 نازح", summary="نزوح 1500 عائلة من الريف"),
+    }
+    return {**site_tree, "articles": articles}
+
+
+def hits(terms_query: str, locale, **filters) -> set[int]:
+    terms = search.query_terms(terms_query)
+    return {page.pk for page in search.search_articles(terms, locale=locale, **filters)}
+
+
+RECALL = [
+    # (query as a reader types it, the articles it must find)
+    ("الأسد", {"lion", "lion_diacritics"}),
+    ("الاسد", {"lion", "lion_diacritics"}),
+    ("ا\ufef7سد", {"lion", "lion_diacritics"}),
+    ("الأَسَد", {"lion", "lion_diacritics"}),
+    ("الأسد دمشق", {"lion"}),
+    ("إدلب", {"idlib"}),
+    ("ادلب", {"idlib"}),
+    ("أدلب", {"idlib"}),
+    ("مستشفى", {"hospital"}),
+    ("مستشفي", {"hospital"}),
+    ("2024", {"year"}),
+    ("٢٠٢٤", {"year"}),
+    ("۲۰۲۴", {"year"}),
+    ("١٥٠٠", {"ascii_digits"}),
+    ("الرئيس", {"president"}),
+    ("الرئيـــس", {"president"}),
+    ("احمد", {"ahmad"}),
+    ("أحمد", {"ahmad"}),
+    ("إحمد", {"ahmad"}),
+    ("أَحْمَدُ", {"ahmad"}),
+]
+
+
+def test_arabic_recall(corpus):
+    """Every spelling variant finds exactly its stories (one corpus for the whole set: it is slow to build)."""
+    names = {page.pk: name for name, page in corpus["articles"].items()}
+    locale = corpus["home"].locale
+    wrong = {}
+    for query, expected in RECALL:
+        found = {names[pk] for pk in hits(query, locale)}
+        if found != expected:
+            wrong[query] = found
+    assert wrong == {}
+
+
+def test_drafts_private_expired_and_other_edition_are_never_found(site_tree, client):
+    news, reports = site_tree["sections"]
+    visible = make_article(news, "زلزال يضرب المنطقة")
+    draft = make_article(news, "زلزال ثان قيد التحرير")
+    draft.unpublish()
+    expired = make_article(news, "زلزال قديم")
+    type(expired).objects.filter(pk=expired.pk).update(expired=True)
+    PageViewRestriction.objects.create(page=reports, restriction_type="password", password="secret")
+    make_article(reports, "زلزال في قسم خاص")
+    translate(visible, "en", title="Earthquake زلزال hits the region", slug="earthquake")
+
+    response = client.get("/search/", {"q": "زلزال"})
+
+    assert response.status_code == 200
+    assert [item.pk for item in response.context["items"]] == [visible.pk]
+
+
+def test_title_matches_rank_above_body_matches(site_tree):
+    news = site_tree["sections"][0]
+    body_hit = make_article(news, "تقرير اقتصادي", body="ارتفاع أسعار الخبز في الأسواق " + FILLER * 3)
+    title_hit = make_article(news, "أسعار الخبز ترتفع", body=FILLER * 3)
+    terms = search.query_terms("الخبز")
+    ranked = [page.pk for page in search.search_articles(terms, locale=news.locale)]
+    assert ranked == [title_hit.pk, body_hit.pk]
+
+
+def test_results_page_highlights_the_original_spelling(corpus, client):
+    response = client.get("/search/", {"q": "الاسد"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    # The title as the editor typed it (with the ligature), the matching word marked.
+    assert "<mark>ا\ufef7سد</mark>" in html
+    # The snippet from the body keeps the diacritics the editor wrote.
+    assert "<mark>الأَسَدُ</mark>" in html
+    assert '<meta name="robots" content="noindex' in html
+
+
+def test_highlight_escapes_html_and_marks_whole_words():
+    text = '<script>alert("x")</script> قال الأَسَدُ لـ“رويترز”'
+    html = search.highlight(text, search.query_terms("الاسد رويترز"))
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert "<mark>الأَسَدُ</mark>" in html
+    # The preposition and its tatweel are a separate word: only the name the reader typed is marked.
+    assert "لـ“<mark>رويترز</mark>”" in html
+
+
+def test_snippet_is_a_window_around_the_first_match():
+    body = ("كلام تمهيدي طويل " * 40) + "ثم تحدث الأسد عن الاتفاق " + ("وتفاصيل أخرى " * 40)
+    html = search.snippet(["ملخص لا يذكر الاسم", body], search.query_terms("الاسد"))
+    assert "<mark>الأسد</mark>" in html
+    assert html.startswith("… ")
+    assert html.endswith(" …")
+    assert len(re.sub("<[^>]+>", "", html)) <= search.SNIPPET_CHARS + 10
+
+
+def test_empty_query_shows_a_prompt(client, site_tree):
+    response = client.get("/search/")
+    assert response.status_code == 200
+    assert response.context["state"] == "empty"
+    assert 'class="search-results__prompt"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["؟؟؟ !!!", "zzzzqqqxx", '"AND OR NEAR( *', "' OR 1=1 --", "ا" * 150, "ﷺ\u0640\u064b"],
+)
+def test_nonsense_queries_answer_no_results(corpus, client, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    assert response.context["state"] == "no_results"
+
+
+def test_too_long_query_answers_without_searching(corpus, client):
+    response = client.get("/search/", {"q": "الأسد " * 60})
+    assert response.status_code == 200
+    assert response.context["state"] == "too_long"
+    assert response.context["results"] is None
+
+
+def test_pagination_keeps_the_query_and_clamps_the_page(site_tree, client):
+    news = site_tree["sections"][0]
+    for number in range(search.RESULTS_PER_PAGE + 2):
+        make_article(news, f"انتخابات بلدية رقم {number}")
+
+    first = client.get("/search/", {"q": "انتخابات"})
+    second = client.get("/search/", {"q": "انتخابات", "page": 2})
+    beyond = client.get("/search/", {"q": "انتخابات", "page": 99})
+
+    assert len(first.context["items"]) == search.RESULTS_PER_PAGE
+    assert len(second.context["items"]) == 2
+    assert beyond.context["results"].number == 2
+    assert "page=2" in first.content.decode()
+    assert "q=%D8%A7%D9%86%D8%AA%D8%AE%D8%A7%D8%A8%D8%A7%D8%AA&amp;page=2" in first.content.decode()
+
+
+def test_section_and_date_filters(site_tree, client):
+    news, reports = site_tree["sections"]
+    now = timezone.now()
+    in_news = make_article(news, "فيضانات في الساحل", first_published_at=now - datetime.timedelta(days=1))
+    old_news = make_article(news, "فيضانات العام الماضي", first_published_at=now - datetime.timedelta(days=400))
+    in_reports = make_article(reports, "تقرير عن الفيضانات", first_published_at=now - datetime.timedelta(days=2))
+
+    by_section = client.get("/search/", {"q": "فيضانات", "section": news.slug})
+    assert {a.pk for a in by_section.context["items"]} == {in_news.pk, old_news.pk}
+
+    since = (now - datetime.timedelta(days=30)).date().isoformat()
+    recent = client.get("/search/", {"q": "فيضانات", "date_from": since})
+    assert {a.pk for a in recent.context["items"]} == {in_news.pk}
+
+    until = (now - datetime.timedelta(days=300)).date().isoformat()
+    older = client.get("/search/", {"q": "فيضانات", "date_to": until})
+    assert {a.pk for a in older.context["items"]} == {old_news.pk}
+    assert in_reports.pk not in {a.pk for a in older.context["items"]}
+
+    invalid = client.get("/search/", {"q": "فيضانات", "date_from": "not-a-date"})
+    assert invalid.status_code == 200
+    assert invalid.context["state"] == "invalid"
+
+
+def test_english_edition_searches_english_articles(site_tree, client):
+    news = site_tree["sections"][0]
+    arabic = make_article(news, "مدارس جديدة في المدينة")
+    english = translate(arabic, "en", title="New schools open in the city", summary="Schools reopen.", slug="schools")
+
+    response = client.get("/en/search/", {"q": "SCHOOLS"})
+
+    assert response.status_code == 200
+    assert '<html lang="en" dir="ltr">' in response.content.decode()
+    assert [item.pk for item in response.context["items"]] == [english.pk]
+
+
+@pytest.mark.skipif(
+    not __import__("django.conf").conf.settings.DATABASE_IS_POSTGRES, reason="stemming is PostgreSQL's ar_en config"
+)
+def test_postgres_stems_arabic_and_english(site_tree):
+    news = site_tree["sections"][0]
+    english = translate(make_article(news, "مدارس"), "en", title="Schools reopen", slug="schools-reopen")
+    arabic = make_article(news, "المعلمون يعودون إلى المدارس")
+    assert hits("school", english.locale) == {english.pk}
+    assert hits("مدارس", news.locale) == {arabic.pk}
+
+
+def test_ta_marbuta_folding_is_a_setting(site_tree, settings):
+    news = site_tree["sections"][0]
+    school = make_article(news, "افتتاح مدرسة في الحي")
+    locale = news.locale
+
+    assert hits("مدرسه", locale) == set()
+    settings.NEWSROOM = {**settings.NEWSROOM, "SEARCH_FOLD_TA_MARBUTA": True}
+    assert hits("مدرسه", locale) == {school.pk}
+    assert hits("مدرسة", locale) == {school.pk}
+    assert "<mark>مدرسة</mark>" in search.highlight("افتتاح مدرسة", search.query_terms("مدرسه"))
