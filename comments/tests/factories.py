@@ -21,6 +21,7 @@ class ReaderCommentFactory(factory.django.DjangoModelFactory):
     parent = None
     content_type = factory.LazyFunction(lambda: ContentType.objects.get_for_model(ArticlePage))
     object_pk = factory.LazyAttribute(lambda o: str(o.article.pk))
+    wagtail_site = factory.LazyAttribute(lambda o: o.article.get_site())
     site = factory.LazyFunction(DjangoSite.objects.get_current)
     user_name = factory.Sequence(lambda n: f"قارئ {n}")
     user_email = factory.Sequence(lambda n: f"reader{n}@example.com")
