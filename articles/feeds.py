@@ -1,8 +1,9 @@
 """RSS 2.0 and Atom feeds for an edition, a section, a tag and an author (Django's syndication framework).
 
-Only `published_articles()` of the edition in the URL's language reach a feed. Links are absolute and
-come from Wagtail's Site. A feed object is shared between requests, so the request travels inside the
-object `get_object` returns rather than on `self`.
+Only `published_articles()` of the edition in the URL's language reach a feed, and the feed's language
+is that edition's (the active language, set by the URL prefix). Links are absolute and come from
+Wagtail's Site. A feed object is shared between requests, so the request travels inside the object
+`get_object` returns rather than on `self`.
 """
 
 from __future__ import annotations
@@ -73,9 +74,6 @@ class EditionFeed(Feed):
 
     def feed_url(self, obj: Subject) -> str:
         return seo.absolute_url(obj.request, obj.request.path)
-
-    def feed_extra_kwargs(self, obj: Subject) -> dict:
-        return {"language": seo.edition_language(obj.home)}
 
     def feed_copyright(self, obj: Subject) -> str:
         return obj.title

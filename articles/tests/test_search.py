@@ -10,6 +10,7 @@ import datetime
 import re
 
 import pytest
+from django.conf import settings as django_settings
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
@@ -216,12 +217,10 @@ def test_english_edition_searches_english_articles(site_tree, client):
     assert [item.pk for item in response.context["items"]] == [english.pk]
 
 
-@pytest.mark.skipif(
-    not __import__("django.conf").conf.settings.DATABASE_IS_POSTGRES, reason="stemming is PostgreSQL's ar_en config"
-)
+@pytest.mark.skipif(not django_settings.DATABASE_IS_POSTGRES, reason="stemming is PostgreSQL's ar_en config")
 def test_postgres_stems_arabic_and_english(site_tree):
     news = site_tree["sections"][0]
-    english = translate(make_article(news, "مدارس"), "en", title="Schools reopen", slug="schools-reopen")
+    english = translate(make_article(news, "عودة الطلاب"), "en", title="Schools reopen", slug="schools-reopen")
     arabic = make_article(news, "المعلمون يعودون إلى المدارس")
     assert hits("school", english.locale) == {english.pk}
     assert hits("مدارس", news.locale) == {arabic.pk}
@@ -232,7 +231,9 @@ def test_ta_marbuta_folding_is_a_setting(site_tree, settings):
     school = make_article(news, "افتتاح مدرسة في الحي")
     locale = news.locale
 
-    assert hits("مدرسه", locale) == set()
+    if not django_settings.DATABASE_IS_POSTGRES:
+        # PostgreSQL's Arabic stemmer already drops a final ة/ه; FTS5 needs the setting.
+        assert hits("مدرسه", locale) == set()
     settings.NEWSROOM = {**settings.NEWSROOM, "SEARCH_FOLD_TA_MARBUTA": True}
     assert hits("مدرسه", locale) == {school.pk}
     assert hits("مدرسة", locale) == {school.pk}
