@@ -28,6 +28,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from comments.admin_panels import ArticleCommentsPanel
+
 from .blocks import ArticleBodyBlock
 from .text import normalise_arabic
 
@@ -243,7 +245,7 @@ class ArticlePage(Page):
             [FieldPanel("is_breaking"), FieldPanel("breaking_until"), FieldPanel("updated_at")],
             heading=_("News status"),
         ),
-        FieldPanel("comments_open"),
+        ArticleCommentsPanel(),  # the comments_open switch, with the comment counts and queue links
     ]
 
     search_fields = Page.search_fields + [

@@ -1,0 +1,96 @@
+"""Comment panels in other parts of the admin: the dashboard's, and the one on an article's edit page.
+
+`ArticleCommentsPanel` is a FieldPanel for `comments_open` (so the open/closed switch is saved with
+the page, in its revision, like any other field) that also shows the article's comment counts per
+queue, linking into the filtered queue. It is the one line articles/models.py needs from us.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.components import Component
+
+MODERATE = "comments.moderate_readercomment"
+CHART_HEIGHT = 80
+CHART_BAR_WIDTH = 28
+CHART_GAP = 12
+
+
+class ArticleCommentsPanel(FieldPanel):
+    def __init__(self, field_name="comments_open", **kwargs):
+        kwargs.setdefault("heading", _("Comments"))
+        super().__init__(field_name, **kwargs)
+
+    class BoundPanel(FieldPanel.BoundPanel):
+        template_name = "comments/admin/article_comments_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            from .admin_forms import QUEUE_LABELS
+            from .admin_selectors import article_counts
+
+            context = super().get_context_data(parent_context)
+            article = self.instance
+            if not article.pk:
+                return context
+            counts = article_counts(article=article)
+            base = reverse("comments_admin:queue")
+            context["comment_queues"] = [
+                {
+                    "label": label,
+                    "count": counts[queue],
+                    "url": f"{base}?{urlencode({'queue': queue, 'article': article.pk})}",
+                }
+                for queue, label in QUEUE_LABELS.items()
+            ]
+            context["can_moderate"] = self.request.user.has_perm(MODERATE)
+            return context
+
+
+class CommentsDashboardPanel(Component):
+    """Held comments, spam caught per day over the last week, and whether Akismet is working."""
+
+    name = "comments"
+    order = 50
+    template_name = "comments/admin/dashboard_panel.html"
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context=None):
+        from django.conf import settings
+
+        from . import selectors
+        from .admin_selectors import last_akismet_check, pending_count, spam_per_day
+
+        days = spam_per_day(days=7)
+        peak = max((n for _day, n in days), default=0) or 1
+        bars = []
+        for index, (day, count) in enumerate(days):
+            height = round(CHART_HEIGHT * count / peak)
+            bars.append(
+                {
+                    "day": day,
+                    "count": count,
+                    "x": index * (CHART_BAR_WIDTH + CHART_GAP),
+                    "y": CHART_HEIGHT - height,
+                    "height": height,
+                    "label_x": index * (CHART_BAR_WIDTH + CHART_GAP) + CHART_BAR_WIDTH / 2,
+                }
+            )
+        health = selectors.akismet_health()
+        return {
+            "pending": pending_count(),
+            "queue_url": reverse("comments_admin:queue"),
+            "bars": bars,
+            "spam_week": sum(n for _day, n in days),
+            "chart_width": len(days) * (CHART_BAR_WIDTH + CHART_GAP) - CHART_GAP,
+            "chart_height": CHART_HEIGHT,
+            "bar_width": CHART_BAR_WIDTH,
+            "akismet_configured": bool(settings.AKISMET_API_KEY and settings.AKISMET_BLOG_URL),
+            "akismet_url": settings.AKISMET_API_URL,
+            "health": health,
+            "last_check": last_akismet_check(),
+        }

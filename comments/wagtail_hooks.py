@@ -1,0 +1,64 @@
+"""The comments app in the Wagtail admin: the "Comments" menu item with its badge, the queue's URLs,
+the dashboard panel, and the stylesheet that keeps the English edition's fields left to right."""
+
+from __future__ import annotations
+
+from django.templatetags.static import static
+from django.urls import include, path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
+
+from . import admin_views
+from .admin_panels import CommentsDashboardPanel
+
+MODERATE = admin_views.MODERATE
+
+admin_urlpatterns = [
+    path("", admin_views.QueueView.as_view(), name="queue"),
+    path("act/", admin_views.act, name="act"),
+    path("<int:pk>/reply/", admin_views.reply, name="reply"),
+    path("<int:pk>/edit/", admin_views.edit_text, name="edit"),
+    path("privacy/", admin_views.PrivacyView.as_view(), name="privacy"),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_comments_urls():
+    return [path("comments/", include((admin_urlpatterns, "comments_admin"), namespace="comments_admin"))]
+
+
+class CommentsMenuItem(MenuItem):
+    """ "Comments (12)": the number waiting for a moderator, from the briefly cached status counts."""
+
+    def is_shown(self, request):
+        return request.user.has_perm(MODERATE)
+
+    def render_component(self, request):
+        from .admin_selectors import pending_count
+
+        count = pending_count()
+        label = f"{self.label} ({count})" if count else str(self.label)
+        return LinkMenuItemComponent(
+            self.name, label, self.url, icon_name=self.icon_name, classname=self.classname, attrs=self.attrs
+        )
+
+
+@hooks.register("register_admin_menu_item")
+def register_comments_menu_item():
+    return CommentsMenuItem(
+        _("Comments"), reverse("comments_admin:queue"), name="comments", icon_name="comment", order=250
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def add_comments_dashboard_panel(request, panels):
+    if request.user.has_perm(MODERATE):
+        panels.insert(0, CommentsDashboardPanel(request))
+
+
+@hooks.register("insert_global_admin_css")
+def comments_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("comments/admin/admin.css"))
