@@ -133,6 +133,7 @@ class ReaderCommentForm(XtdCommentForm):
             ReaderComment.objects.filter(
                 pk=parent_id, status=Status.PUBLISHED, object_pk=str(self.target_object.pk)
             )
+            .select_related(None)
             .only("pk", "level", "content_type")
             .first()
         )

@@ -40,10 +40,13 @@ def article(site_tree):
 def post_comment(client):
     """Post the article's own form as a reader would: GET the article, fill the form, POST it."""
 
-    def post(article, *, follow=False, reply_to=0, ip="203.0.113.7", **fields):
-        page = client.get(article.url)
-        assert page.status_code == 200
-        html = page.content.decode()
+    def post(article, *, follow=False, reply_to=0, ip="203.0.113.7", form_html=None, **fields):
+        """`form_html`: post a form fetched earlier (say, before comments were closed)."""
+        html = form_html
+        if html is None:
+            page = client.get(article.url)
+            assert page.status_code == 200
+            html = page.content.decode()
         data = {
             name: re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
             for name in ("content_type", "object_pk", "timestamp", "security_hash")
@@ -58,12 +61,14 @@ def post_comment(client):
                 "honeypot": "",
             }
         )
-        data.update(fields)
+        headers = {key: value for key, value in fields.items() if key.startswith("HTTP_")}
+        data.update({key: value for key, value in fields.items() if key not in headers})
         return client.post(
             "/comments/post/",
             data,
             follow=follow,
             REMOTE_ADDR=ip,
+            **headers,
             HTTP_USER_AGENT="Mozilla/5.0 (test)",
             HTTP_REFERER=f"http://testserver{article.url}",
         )
