@@ -271,7 +271,7 @@ AKISMET_API_URL = os.environ.get("AKISMET_API_URL", "https://rest.akismet.com")
 AKISMET_API_KEY = os.environ.get("PYTHON_AKISMET_API_KEY", "")
 AKISMET_BLOG_URL = os.environ.get("PYTHON_AKISMET_BLOG_URL", "")
 # Seconds to wait for Akismet before holding the comment as "unchecked" (rechecked later).
-AKISMET_TIMEOUT = env_float("AKISMET_TIMEOUT", 2.0)
+AKISMET_TIMEOUT = env_float("AKISMET_TIMEOUT", env_float("PYTHON_AKISMET_TIMEOUT", 2.0))
 COMMENTS = {
     # Hold every comment for a moderator, whatever Akismet says.
     "HOLD_ALL": env_bool("COMMENTS_HOLD_ALL", False),

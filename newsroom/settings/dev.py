@@ -1,7 +1,7 @@
 """Development: `make run`. Debug pages, console e-mail, a fixed insecure key."""
 
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, env_list
+from .base import COMMENTS, MIDDLEWARE, env_int, env_list
 
 DEBUG = True
 SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
@@ -11,3 +11,6 @@ INTERNAL_IPS = ["127.0.0.1"]
 
 # Static files come from the finders here (runserver / the test client); WhiteNoise serves STATIC_ROOT in production.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]
+
+# Comments: recheck "unchecked" comments a minute after posting, so a newcomer sees it happen.
+COMMENTS = {**COMMENTS, "RECHECK_DELAY_MINUTES": env_int("COMMENTS_RECHECK_DELAY_MINUTES", 1)}
