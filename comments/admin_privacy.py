@@ -97,7 +97,9 @@ def anonymise_old_ips(*, now: datetime.datetime | None = None) -> int:
     with_ip = old.filter(ip_address__isnull=False)
     count = with_ip.update(ip_address=None)
     stale = []
-    for comment in old.filter(akismet_payload__has_key="user_ip").only("pk", "akismet_payload").iterator():
+    for comment in (
+        old.filter(akismet_payload__has_key="user_ip").select_related(None).only("pk", "akismet_payload").iterator()
+    ):
         comment.akismet_payload = {k: v for k, v in comment.akismet_payload.items() if k != "user_ip"}
         stale.append(comment)
     ReaderComment.objects.bulk_update(stale, ["akismet_payload"], batch_size=500)
