@@ -1,5 +1,5 @@
 """The comments app in the Wagtail admin: the "Comments" menu item with its badge, the queue's URLs,
-the dashboard panel, and the stylesheet that keeps the English edition's fields left to right."""
+the dashboard panel, and the workspace's stylesheet."""
 
 from __future__ import annotations
 
