@@ -35,11 +35,14 @@ ACTIONS: dict[str, Action] = {
     "approve": Action(_("Approve"), services.approve, (Status.HELD, Status.UNCHECKED, Status.TRASH), shortcut="a"),
     "unapprove": Action(_("Unapprove"), services.unapprove, (Status.PUBLISHED,), shortcut="u"),
     "spam": Action(
-        _("Spam"), services.mark_spam, (Status.HELD, Status.UNCHECKED, Status.PUBLISHED, Status.TRASH), shortcut="s"
+        _("Mark as spam"),
+        services.mark_spam,
+        (Status.HELD, Status.UNCHECKED, Status.PUBLISHED, Status.TRASH),
+        shortcut="s",
     ),
     "not_spam": Action(_("Not spam"), services.mark_ham, (Status.SPAM, Status.DISCARDED), shortcut="n"),
     "trash": Action(
-        _("Trash"),
+        _("Move to trash"),
         services.trash,
         (Status.HELD, Status.UNCHECKED, Status.PUBLISHED, Status.SPAM, Status.DISCARDED),
         shortcut="t",

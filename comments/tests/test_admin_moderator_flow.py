@@ -46,7 +46,7 @@ def test_a_moderator_works_the_held_comments_of_one_section_in_arabic(client, mo
     html = queue.content.decode()
     assert '<html lang="ar" dir="rtl"' in html.replace("  ", " ")
     assert "التعليقات" in html  # the Arabic admin's heading and menu
-    assert "موافقة" in html and "مزعج" in html  # the row actions in Arabic
+    assert "موافقة" in html and "وسم كمزعج" in html  # the row actions in Arabic
     shown = [row["comment"].pk for row in queue.context["rows"]]
     assert set(shown) == {good.pk, bad.pk} and elsewhere.pk not in shown
 
@@ -84,7 +84,8 @@ def test_the_dashboard_shows_held_comments_spam_per_day_and_akismet_state(client
 
     html = client.get("/admin/").content.decode()
 
-    assert 'id="comments-dashboard"' in html
+    assert 'id="comments-dashboard-section"' in html
+    assert "تعليقات القرّاء" in html  # the panel's heading, in Arabic
     assert '<span class="nr-big">3</span>' in html
     bars = [int(v) for v in re.findall(r"<title>[^<]*: (\d+)</title>", html)]
     assert len(bars) == 7 and bars[-1] == 2 and bars[-3] == 1 and sum(bars) == 3  # the 9-day-old one is out
