@@ -10,14 +10,23 @@ import datetime
 import re
 
 import pytest
-from django.conf import settings as django_settings
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from wagtail.models import PageViewRestriction
 
 from articles import search
 from articles.tests.factories import ArticlePageFactory, translate
 
 FILLER = "نص عادي لا يحمل الكلمات المطلوبة في هذا الاختبار."
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Start in Arabic: a request to /en/ in an earlier test leaves English active on this thread, and
+    modeltranslation would then store names given to factories in the English column."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def make_article(parent, title: str, *, summary: str = FILLER, body: str = FILLER, **kwargs):
@@ -217,7 +226,7 @@ def test_english_edition_searches_english_articles(site_tree, client):
     assert [item.pk for item in response.context["items"]] == [english.pk]
 
 
-@pytest.mark.skipif(not django_settings.DATABASE_IS_POSTGRES, reason="stemming is PostgreSQL's ar_en config")
+@pytest.mark.skipif(not settings.DATABASE_IS_POSTGRES, reason="stemming is PostgreSQL's ar_en config")
 def test_postgres_stems_arabic_and_english(site_tree):
     news = site_tree["sections"][0]
     english = translate(make_article(news, "عودة الطلاب"), "en", title="Schools reopen", slug="schools-reopen")
@@ -231,7 +240,7 @@ def test_ta_marbuta_folding_is_a_setting(site_tree, settings):
     school = make_article(news, "افتتاح مدرسة في الحي")
     locale = news.locale
 
-    if not django_settings.DATABASE_IS_POSTGRES:
+    if not settings.DATABASE_IS_POSTGRES:
         # PostgreSQL's Arabic stemmer already drops a final ة/ه; FTS5 needs the setting.
         assert hits("مدرسه", locale) == set()
     settings.NEWSROOM = {**settings.NEWSROOM, "SEARCH_FOLD_TA_MARBUTA": True}
