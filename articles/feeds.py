@@ -16,7 +16,7 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from . import selectors, seo
 from .models import ArticlePage, Author, HomePage, SectionPage, Tag
@@ -105,7 +105,7 @@ class EditionFeed(Feed):
         return item.updated_at or item.last_published_at or item.first_published_at
 
     def item_author_name(self, item: ArticlePage) -> str:
-        return _(", ").join(author.name for author in item.card_authors)
+        return pgettext("list separator", ", ").join(author.name for author in item.card_authors)
 
     def item_categories(self, item: ArticlePage) -> list[str]:
         names = [tagged.tag.name for tagged in item.tagged_items.all()]
