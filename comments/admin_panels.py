@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.components import Component
@@ -67,17 +68,21 @@ class CommentsDashboardPanel(Component):
 
         days = spam_per_day(days=7)
         peak = max((n for _day, n in days), default=0) or 1
+        rtl = get_language_bidi()
         bars = []
         for index, (day, count) in enumerate(days):
             height = round(CHART_HEIGHT * count / peak)
+            # Time runs the way the admin reads: the oldest day on the right in Arabic.
+            slot = len(days) - 1 - index if rtl else index
+            x = slot * (CHART_BAR_WIDTH + CHART_GAP)
             bars.append(
                 {
                     "day": day,
                     "count": count,
-                    "x": index * (CHART_BAR_WIDTH + CHART_GAP),
+                    "x": x,
                     "y": CHART_HEIGHT - height,
                     "height": height,
-                    "label_x": index * (CHART_BAR_WIDTH + CHART_GAP) + CHART_BAR_WIDTH / 2,
+                    "label_x": x + CHART_BAR_WIDTH // 2,
                 }
             )
         health = selectors.akismet_health()
