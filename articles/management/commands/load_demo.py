@@ -22,7 +22,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site as DjangoSite
 from django.core.files.images import ImageFile
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -34,7 +34,7 @@ from wagtail.rich_text import RichText
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from articles import demo_content as content
-from articles.demo_images import render_jpeg
+from articles.demo_images import HEIGHT, WIDTH, render_jpeg
 from articles.models import (
     ArticleAuthor,
     ArticlePage,
@@ -191,14 +191,16 @@ def ensure_collection(tally: Tally) -> Collection:
     return collection
 
 
-def ensure_image(title: str, *, seed: str, colour: str, description: str, collection: Collection, tally: Tally):
+def ensure_image(
+    title: str, *, seed: str, colour: str, description: str, collection: Collection, size: tuple[int, int], tally: Tally
+):
     """A drawn image, found by its title in the Demo collection or drawn (deterministically) once."""
     Image = get_image_model()
     image = Image.objects.filter(collection=collection, title=title).first()
     if image:
         tally.count("images", False)
         return image
-    data = render_jpeg(seed, colour)
+    data = render_jpeg(seed, colour, size=size)
     image = Image(title=title, collection=collection, description=description[:255])
     image.file = ImageFile(io.BytesIO(data), name=f"demo-{seed}.jpg")
     image.save()
@@ -261,7 +263,7 @@ def build_body(blocks, *, images: dict) -> list:
     return body
 
 
-def article_images(data: dict, colour: str, collection: Collection, tally: Tally) -> dict:
+def article_images(data: dict, colour: str, collection: Collection, size: tuple[int, int], tally: Tally) -> dict:
     images = {
         "lead": ensure_image(
             f"Demo: {data['slug']}",
@@ -269,6 +271,7 @@ def article_images(data: dict, colour: str, collection: Collection, tally: Tally
             colour=colour,
             description=data["caption"],
             collection=collection,
+            size=size,
             tally=tally,
         )
     }
@@ -280,6 +283,7 @@ def article_images(data: dict, colour: str, collection: Collection, tally: Tally
             colour=colour,
             description=body_images[0][1],
             collection=collection,
+            size=size,
             tally=tally,
         )
     return images
@@ -293,6 +297,7 @@ def ensure_article(
     authors: dict[str, Author],
     tags: dict[str, Tag],
     collection: Collection,
+    image_size: tuple[int, int],
     now: datetime.datetime,
     tally: Tally,
 ) -> ArticlePage:
@@ -302,7 +307,7 @@ def ensure_article(
         tally.count("articles", False)
         return article
 
-    images = article_images(data, colour, collection, tally)
+    images = article_images(data, colour, collection, image_size, tally)
     published_at = now - datetime.timedelta(hours=data["hours_ago"])
     updated_at = published_at + datetime.timedelta(hours=data["updated_after"]) if data.get("updated_after") else None
     article = ArticlePage(
@@ -384,7 +389,21 @@ def translate_article(article: ArticlePage, data: dict, en: Locale, tally: Tally
 class Command(BaseCommand):
     help = "Load the demo newsroom (Arabic with an English edition). Safe to run again: it only adds what is missing."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--image-size",
+            default=f"{WIDTH}x{HEIGHT}",
+            help="Size of the drawn images, WIDTHxHEIGHT (default %(default)s). Tests use a small size, "
+            "because every first view of a page then draws its renditions (AVIF is slow to encode).",
+        )
+
+    def handle(self, *args, image_size, **options):
+        try:
+            size = tuple(int(n) for n in image_size.lower().split("x"))
+            if len(size) != 2 or min(size) < 16:
+                raise ValueError
+        except ValueError:
+            raise CommandError(f"--image-size must look like 1600x900, not {image_size!r}")
         started = timezone.now()
         tally = Tally()
         # Background work that publishing triggers (search indexing, the reference index, cache purges)
@@ -400,7 +419,7 @@ class Command(BaseCommand):
                 # Wagtail refreshes an object's reference index (what uses which image or page) on
                 # every save; a page is saved three or four times while loading, so do it once at the end.
                 with disable_reference_index_auto_update():
-                    self.load(tally, now=started)
+                    self.load(tally, now=started, image_size=size)
                 for obj in tally.new_objects:
                     ReferenceIndex.create_or_update_for_object(obj)
         finally:
@@ -409,7 +428,7 @@ class Command(BaseCommand):
         elapsed = (timezone.now() - started).total_seconds()
         self.stdout.write(self.summary(tally, elapsed))
 
-    def load(self, tally: Tally, *, now: datetime.datetime) -> None:
+    def load(self, tally: Tally, *, now: datetime.datetime, image_size: tuple[int, int]) -> None:
         ar, en = ensure_locales(tally)
         remove_welcome_page(tally)
         root = Page.get_first_root_node()
@@ -431,6 +450,7 @@ class Command(BaseCommand):
                 authors=authors,
                 tags=tags,
                 collection=collection,
+                image_size=image_size,
                 now=now,
                 tally=tally,
             )
