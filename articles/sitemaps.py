@@ -13,7 +13,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.sitemaps.views import x_robots_tag
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -96,8 +96,11 @@ class ArticlesSitemap(EditionSitemap):
         return _under_homes(articles, self.homes())
 
     def get_latest_lastmod(self):
-        latest = self.items().order_by("-last_published_at").values_list("last_published_at", flat=True).first()
-        return latest
+        """The newest change among all articles (one aggregate query), for the index's <lastmod>."""
+        dates = (
+            self.items().order_by().aggregate(Max("last_published_at"), Max("first_published_at"), Max("updated_at"))
+        )
+        return max((value for value in dates.values() if value is not None), default=None)
 
 
 SITEMAPS = {"pages": PagesSitemap, "articles": ArticlesSitemap}
