@@ -70,7 +70,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Scheduler running every {interval:g} s (SIGTERM or Ctrl-C stops it).")
         try:
             while not self.stop.is_set():
+                # A long-running process must not keep a connection the database has dropped.
+                close_old_connections()
                 self.tick(last_run)
+                close_old_connections()
                 self.stop.wait(interval)
         finally:
             for sig, handler in previous.items():
@@ -82,7 +85,6 @@ class Command(BaseCommand):
 
     def tick(self, last_run: dict[str, float], *, force_jobs: bool = False) -> None:
         """One pass. A failure is logged and the loop goes on: one bad page must not stop the clock."""
-        close_old_connections()
         try:
             call_command("publish_scheduled", stdout=self.stdout)
         except Exception:
@@ -101,4 +103,3 @@ class Command(BaseCommand):
                 logger.exception("Could not enqueue %s", job.task_path)
                 continue
             last_run[job.task_path] = now
-        close_old_connections()
