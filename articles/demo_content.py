@@ -191,6 +191,17 @@ TAGS = [
     {"slug": "property", "name_ar": "الملكية العقارية", "name_en": "Property"},
 ]
 
+# Image credits as the English edition prints them.
+CREDITS_EN = {
+    "المرصد": "Al-Marsad",
+    "المرصد – ليلى حدّاد": "Al-Marsad / Layla Haddad",
+    "المرصد – عمر الشامي": "Al-Marsad / Omar al-Shami",
+    "المرصد – رنا العلي": "Al-Marsad / Rana al-Ali",
+    "المرصد – خالد الحسن": "Al-Marsad / Khaled al-Hassan",
+    "المرصد – هيفاء منصور": "Al-Marsad / Haifa Mansour",
+    "الدفاع المدني السوري": "Syrian Civil Defence",
+}
+
 SEARCH_FIXTURES = {
     "الأسد": ["property-records-review", "tabqa-lake-levels"],
     "مستشفي": ["manbij-hospital-reopens"],

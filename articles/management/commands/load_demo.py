@@ -368,7 +368,8 @@ def translate_article(article: ArticlePage, data: dict, en: Locale, tally: Tally
         "summary": english["summary"],
         "kicker": english.get("kicker", ""),
         "lead_image_caption": english["caption"],
-        "lead_image_credit": english.get("credit", article.lead_image_credit),
+        "lead_image_credit": english.get("credit")
+        or content.CREDITS_EN.get(article.lead_image_credit, article.lead_image_credit),
     }
     body_image = next((b.value["image"] for b in article.body if b.block_type == "image"), None)
     fields["body"] = build_body(english["body"], images={"body": body_image})
