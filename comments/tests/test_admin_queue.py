@@ -164,6 +164,8 @@ def test_the_queue_query_count_does_not_depend_on_the_comments_shown(
     assert len(response.context["rows"]) == shown
 
 
-# Session + user, the user's groups/permissions for the menu and the view, the rows, the approved counts,
-# the history, the section choices, and Wagtail's own admin chrome.
+# Session, user, user and group permissions, Wagtail's user profile; the rows (one query with their
+# articles), their history, the approved counts by e-mail; the site and locales for the live links;
+# Wagtail's page/collection/site permission look-ups for the menu; the section choices. Fourteen, with
+# 5 rows or 50.
 QUERY_COUNT = 14
