@@ -10,3 +10,17 @@ def site_tree(db):
 
     home, sections = site_tree(sections=2)
     return {"home": home, "sections": sections}
+
+
+@pytest.fixture(autouse=True)
+def arabic_by_default():
+    """Every test starts in Arabic, the site's default language.
+
+    A request to `/en/` activates English for the thread and Django leaves it active; without this, the
+    next test would save factory-made names into modeltranslation's English columns.
+    """
+    from django.utils import translation
+
+    translation.activate("ar")
+    yield
+    translation.activate("ar")

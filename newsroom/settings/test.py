@@ -22,3 +22,7 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 
 # Static files come from the finders here (runserver / the test client); WhiteNoise serves STATIC_ROOT in production.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]
+
+# Tasks run inside the tests; their INFO lines would bury a failure's output.
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+LOGGING["loggers"]["django_tasks"] = {"level": "WARNING"}  # noqa: F405
