@@ -264,7 +264,9 @@ COMMENTS_XTD_THREADED_EMAILS = False
 COMMENTS_XTD_APP_MODEL_OPTIONS = {
     "default": {"who_can_post": "all", "allow_flagging": False, "allow_feedback": False, "show_feedback": False}
 }
-COMMENT_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 5000)
+# django-contrib-comments builds its model field from this: another value would need a migration in a
+# third-party app (makemigrations --check catches it), so the comment length limit stays at its default.
+COMMENT_MAX_LENGTH = 3000
 
 AKISMET_API_URL = os.environ.get("AKISMET_API_URL", "https://rest.akismet.com")
 # The akismet package's own variables; unset means every comment is held as "unchecked".
