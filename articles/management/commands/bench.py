@@ -37,7 +37,7 @@ class Command(BaseCommand):
         if english:
             pages.append(("home (en)", english.url))
 
-        client = Client()
+        client = Client(HTTP_HOST="127.0.0.1")
         self.stdout.write(f"{'page':<12} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'peak KiB':>9}")
         with override_settings(DEBUG=True):  # DEBUG records queries; the figures below count them.
             for name, url in pages:
