@@ -23,7 +23,7 @@ from django_comments_xtd.models import max_thread_level_for_content_type
 
 from articles.models import ArticlePage
 
-from . import selectors
+from . import notices, selectors
 from .models import ReaderComment, Status
 from .moderation import REQUEST_COMMENT_ATTR, is_rate_limited
 
@@ -57,7 +57,7 @@ def post_comment(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest(_("This article does not exist or cannot be commented on."))
     back = article_url(article, request)
     if not selectors.comments_open(article=article):
-        messages.warning(request, _("Comments are closed on this article."))
+        notices.add(request, messages.WARNING, _("Comments are closed on this article."))
         return HttpResponseRedirect(back + "#comments")
     if is_rate_limited(request):
         return _render_form_again(
@@ -73,9 +73,9 @@ def post_comment(request: HttpRequest) -> HttpResponse:
 
     comment: ReaderComment | None = getattr(request, REQUEST_COMMENT_ATTR, None)
     if comment is not None and comment.status == Status.PUBLISHED:
-        messages.success(request, _("Thank you: your comment is published."))
+        notices.add(request, messages.SUCCESS, _("Thank you: your comment is published."))
         return HttpResponseRedirect(f"{back}#c{comment.pk}")
-    messages.info(request, _("Thank you: your comment is awaiting moderation."))
+    notices.add(request, messages.INFO, _("Thank you: your comment is awaiting moderation."))
     return HttpResponseRedirect(back + "#comments")
 
 

@@ -1,4 +1,4 @@
-"""Template tags for the comments area of an article (templates/comments/article_comments.html)."""
+"""Template tags for the comments area of an article (comments/templates/comments/article_comments.html)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,38 @@ import re
 from django import template
 from django.conf import settings
 from django.template.defaultfilters import linebreaksbr
-from django.utils.html import urlize
+from django.utils.html import Urlizer
 from django.utils.safestring import SafeString, mark_safe
 from django_comments_xtd import get_form
 
 from comments import selectors
 
 register = template.Library()
-MAILTO_LINK = re.compile(r'<a href="mailto:[^"]*">(.*?)</a>')
+
+
+class CommentUrlizer(Urlizer):
+    """Django's urlize, for text that is mostly right to left.
+
+    - A URL is left to right whatever surrounds it: the link sits in a `<bdi dir="ltr">` (isolated), so in an
+      Arabic sentence it reads "https://example.org/" and not "/https://example.org" (the slash and the
+      punctuation would otherwise take the direction of the Arabic around them).
+    - Arabic punctuation after a URL (، ؛ ؟) is not part of it, as Latin punctuation is not, and
+      «guillemets» round a URL are not either.
+    - A bare domain ("example.com") is linked only when it starts with a Latin letter or digit: the
+      Arabic conjunction glued to it ("وexample.com") must not become a link to a host that does not exist.
+    - Links are `rel="nofollow ugc"`; e-mail addresses stay plain text (no mailto links harvested).
+    """
+
+    trailing_punctuation_chars = Urlizer.trailing_punctuation_chars + "\u060c\u061b\u061f\u06d4"
+    wrapping_punctuation = [*Urlizer.wrapping_punctuation, ("\u00ab", "\u00bb")]
+    simple_url_2_re = re.compile(
+        r"^www\.|^(?!http)[a-z0-9][^@]+\.(com|edu|gov|int|mil|net|org)($|/.*)$", re.IGNORECASE
+    )
+    url_template = '<bdi dir="ltr"><a href="{href}" rel="nofollow ugc">{url}</a></bdi>'
+
+
+_urlize = CommentUrlizer()
+MAILTO_LINK = re.compile(r'<bdi dir="ltr"><a href="mailto:[^"]*" rel="nofollow ugc">(.*?)</a></bdi>')
 
 
 @register.simple_tag
@@ -42,9 +66,8 @@ def max_thread_level() -> int:
 @register.filter(is_safe=True)
 def comment_text(text: str) -> SafeString:
     """A comment as readers see it: escaped, line breaks kept, plain http(s) URLs linked with
-    rel="nofollow ugc" (and nothing else: no HTML from comments is ever rendered)."""
-    html = urlize(text or "", nofollow=True, autoescape=True)
-    html = html.replace('rel="nofollow"', 'rel="nofollow ugc"')
+    rel="nofollow ugc" and isolated left to right (and nothing else: no HTML from comments is ever rendered)."""
+    html = _urlize(text or "", autoescape=True)
     html = MAILTO_LINK.sub(r"\1", html)  # addresses stay text: no mailto links harvested from our pages
     return mark_safe(linebreaksbr(mark_safe(html), autoescape=False))  # noqa: S308 - escaped by urlize above
 
