@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Lower, TruncDate
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -154,17 +154,26 @@ def _is(cursor: tuple[str, datetime.datetime, int]) -> Q:
 
 
 def approved_counts_by_email(emails: list[str]) -> dict[str, int]:
-    """How many published comments each address has, for a whole page of rows in one query."""
-    wanted = sorted({email for email in emails if email})
+    """How many published comments each address has (in any letter case, as the "known commenter"
+    policy counts them), for a whole page of rows in one query. Keyed by the lower-cased address:
+    look rows up with `approved_count`."""
+    wanted = sorted({email.strip().lower() for email in emails if email})
     if not wanted:
         return {}
     rows = (
-        ReaderComment.objects.filter(user_email__in=wanted, status=Status.PUBLISHED)
+        # is_public (= published): with both conditions on django_comments the e-mail index leads.
+        ReaderComment.objects.filter(is_public=True)
+        .annotate(email_key=Lower("user_email"))
+        .filter(email_key__in=wanted)
         .order_by()
-        .values_list("user_email")
+        .values_list("email_key")
         .annotate(n=Count("pk"))
     )
     return dict(rows)
+
+
+def approved_count(counts: dict[str, int], email: str) -> int:
+    return counts.get((email or "").strip().lower(), 0)
 
 
 def status_counts_cached() -> dict[str, int]:
@@ -230,7 +239,7 @@ def last_akismet_check() -> datetime.datetime | None:
 def comments_by_email(email: str) -> QuerySet[ReaderComment]:
     """Every comment left with this address (any case), in any status, oldest first."""
     return (
-        ReaderComment.objects.filter(user_email__iexact=email.strip())
+        selectors.filter_by_email(ReaderComment.objects.all(), email)
         .select_related("article")
         .order_by("submitted_at", "pk")
     )

@@ -109,7 +109,7 @@ class QueueView(WagtailAdminTemplateMixin, TemplateView):
         article = comment.article
         return {
             "comment": comment,
-            "approved": page.approved_by_email.get(comment.user_email, 0),
+            "approved": admin_selectors.approved_count(page.approved_by_email, comment.user_email),
             "author_url": queue_url({"queue": "published", "q": comment.user_email}) if comment.user_email else "",
             "actions": admin_services.actions_for(comment.status),
             "article": article,

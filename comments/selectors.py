@@ -7,11 +7,15 @@ paginate. The moderators' workspace (Wagtail admin) builds on `moderation_queue`
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models import Count, Q, QuerySet, Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from articles.models import ArticlePage
@@ -80,9 +84,21 @@ def published_thread(*, article: ArticlePage) -> Thread:
     return Thread(nodes=roots, count=len(nodes))
 
 
+def filter_by_email(qs: QuerySet[ReaderComment], email: str) -> QuerySet[ReaderComment]:
+    """Comments left with this address, in any letter case, through the LOWER(user_email) index
+    (migration 0051). `user_email__iexact` would not use it: SQLite compiles it to LIKE and
+    PostgreSQL to UPPER(...)."""
+    return qs.alias(email_key=Lower("user_email")).filter(email_key=Lower(Value(email.strip())))
+
+
 def has_approved_comment(*, email: str, exclude_pk: int | None = None) -> bool:
-    """Has this address a published comment? (WordPress's test for "known commenter".)"""
-    qs = ReaderComment.objects.filter(user_email__iexact=email, status=Status.PUBLISHED)
+    """Has this address a published comment? (WordPress's test for "known commenter", asked for every
+    comment posted.)
+
+    `is_public` (derived from the status on every save, see ReaderComment.sync_derived_fields) rather
+    than `status`: both conditions are then on django_comments, so the database starts from the
+    e-mail index and not from the status index, which would walk every published comment."""
+    qs = filter_by_email(ReaderComment.objects.filter(is_public=True), email)
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return qs.exists()
@@ -97,7 +113,7 @@ def moderation_queue(
     search: str = "",
 ) -> QuerySet[ReaderComment]:
     """Comments for moderators, newest first, filtered by status(es), Wagtail site, article, or section
-    (a SectionPage: its descendant articles), and a free-text search over name, e-mail, text and IP."""
+    (a SectionPage: its descendant articles), and a search (see `_search`)."""
     qs = ReaderComment.objects.select_related("article", "user").order_by("-submitted_at", "-pk")
     if status:
         qs = qs.filter(status__in=[status] if isinstance(status, str) else list(status))
@@ -108,13 +124,28 @@ def moderation_queue(
     if section is not None:
         qs = qs.filter(article__path__startswith=section.path, article__depth__gt=section.depth)
     if search:
-        qs = qs.filter(
-            Q(user_name__icontains=search)
-            | Q(user_email__icontains=search)
-            | Q(comment__icontains=search)
-            | Q(ip_address__startswith=search)
-        )
+        qs = _search(qs, search.strip())
     return qs
+
+
+def _search(qs: QuerySet[ReaderComment], term: str) -> QuerySet[ReaderComment]:
+    """A whole IP address or e-mail address finds that commenter's comments through an index (a
+    moderator following a spam wave, or the "approved" link on a row); anything else is a free-text
+    search over name, e-mail, text and the start of the IP ("203.0.113." for a network)."""
+    try:
+        return qs.filter(ip_address=str(ipaddress.ip_address(term)))
+    except ValueError:
+        pass
+    try:
+        validate_email(term)
+    except ValidationError:
+        return qs.filter(
+            Q(user_name__icontains=term)
+            | Q(user_email__icontains=term)
+            | Q(comment__icontains=term)
+            | Q(ip_address__startswith=term)
+        )
+    return filter_by_email(qs, term)
 
 
 def status_counts(*, site_id: int | None = None) -> dict[str, int]:
