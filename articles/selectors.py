@@ -6,39 +6,63 @@ pages cannot leak into one of them by a forgotten filter.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window, prefetch_related_objects
+from django.db.models.functions import Length, RowNumber, Substr
 from django.utils import timezone
 from wagtail.models import Locale, Page, PageViewRestriction
 
-from .models import ArticleAuthor, ArticlePage, Author, HomePage, SectionPage, Tag
+from .models import ArticleAuthor, ArticlePage, ArticleTag, Author, HomePage, SectionPage, Tag
 
 FRONT_PAGE_LATEST = 8
 FRONT_PAGE_PER_SECTION = 4
 
+T = TypeVar("T")
 
-def published_articles(*, locale: Locale | None = None) -> QuerySet[ArticlePage]:
-    """Live, public, unexpired articles, newest first, with what a card needs fetched up front."""
-    qs = ArticlePage.objects.live().filter(expired=False)
-    # Anything under a view restriction (password, login, groups) stays out of public listings.
-    restricted_paths = list(PageViewRestriction.objects.values_list("page__path", flat=True))
-    for restricted in restricted_paths:
-        qs = qs.exclude(path__startswith=restricted)
+
+def request_memo(request, key, compute: Callable[[], T]) -> T:
+    """`compute()` once per request: the header, the footer, <head> and the page body all ask for the
+    edition's home, sections and translations, and each asking used to cost the same queries again.
+    Without a request (a feed built in a test, a management command) nothing is remembered."""
+    if request is None:
+        return compute()
+    memo = request.__dict__.setdefault("_newsroom_memo", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def _unrestricted(qs: QuerySet) -> QuerySet:
+    """Pages with no view restriction (password, login, groups) on themselves or an ancestor, as one
+    NOT EXISTS in the same query: a restriction's page path is a prefix of every path it covers."""
+    restricted = PageViewRestriction.objects.filter(page__path=Substr(OuterRef("path"), 1, Length("page__path")))
+    return qs.filter(~Exists(restricted))
+
+
+def published_articles(*, locale: Locale | int | None = None) -> QuerySet[ArticlePage]:
+    """Live, public, unexpired articles, newest first, with what a card needs fetched up front.
+
+    `locale` may be a Locale or its id (callers holding a page pass `page.locale_id`: no Locale query)."""
+    qs = _unrestricted(ArticlePage.objects.live().filter(expired=False))
     if locale is not None:
         qs = qs.filter(locale=locale)
     return qs.select_related("lead_image").order_by("-first_published_at", "-pk")
 
 
-def with_card_data(articles: Iterable[ArticlePage]) -> list[ArticlePage]:
+def with_card_data(articles: Iterable[ArticlePage], *, known_sections: Iterable[SectionPage] = ()) -> list[ArticlePage]:
     """Attach each article's section and authors, and prefetch lead-image renditions: three queries
-    for any number of cards, instead of three per card."""
+    for any number of cards, instead of three per card (two when the caller already holds the sections)."""
     articles = list(articles)
     if not articles:
         return articles
     section_paths = {a.path[: -Page.steplen] for a in articles}
-    sections = {s.path: s for s in SectionPage.objects.filter(path__in=section_paths)}
+    sections = {s.path: s for s in known_sections if s.path in section_paths}
+    missing = section_paths - sections.keys()
+    if missing:
+        sections.update((s.path, s) for s in SectionPage.objects.filter(path__in=missing))
     links = ArticleAuthor.objects.filter(page__in=articles).select_related("author").order_by("page_id", "sort_order")
     authors_by_page: dict[int, list[Author]] = {}
     for link in links:
@@ -55,7 +79,7 @@ def related_articles(*, article: ArticlePage, limit: int | None = None) -> list[
     """The editor's picks in their order, topped up with the articles sharing the most tags, then the
     same section, newest first. Never the article itself and never anything unpublished."""
     limit = limit or settings.NEWSROOM["RELATED_ARTICLES_COUNT"]
-    base = published_articles(locale=article.locale).exclude(pk=article.pk)
+    base = published_articles(locale=article.locale_id).exclude(pk=article.pk)
 
     pick_ids = [pick.article_id for pick in article.related_picks.all()][:limit]
     picks_by_id = {a.pk: a for a in base.filter(pk__in=pick_ids)} if pick_ids else {}
@@ -63,7 +87,7 @@ def related_articles(*, article: ArticlePage, limit: int | None = None) -> list[
 
     missing = limit - len(chosen)
     if missing > 0:
-        tag_ids = [item.tag_id for item in article.tagged_items.all()]
+        tag_ids = ArticleTag.objects.filter(content_object_id=article.pk).values("tag_id")  # a subquery
         section_path = article.path[: -Page.steplen]
         fill = (
             base.exclude(pk__in=[a.pk for a in chosen])
@@ -79,7 +103,7 @@ def related_articles(*, article: ArticlePage, limit: int | None = None) -> list[
 
 
 def section_articles(*, section: SectionPage) -> QuerySet[ArticlePage]:
-    return published_articles(locale=section.locale).child_of(section)
+    return published_articles(locale=section.locale_id).child_of(section)
 
 
 def articles_by_author(*, author: Author, locale: Locale) -> QuerySet[ArticlePage]:
@@ -90,7 +114,7 @@ def articles_by_tag(*, tag: Tag, locale: Locale) -> QuerySet[ArticlePage]:
     return published_articles(locale=locale).filter(tagged_items__tag=tag)
 
 
-def breaking_news(*, locale: Locale) -> list[ArticlePage]:
+def breaking_news(*, locale: Locale | int) -> list[ArticlePage]:
     now = timezone.now()
     return list(
         published_articles(locale=locale)
@@ -100,17 +124,43 @@ def breaking_news(*, locale: Locale) -> list[ArticlePage]:
 
 
 def sections(*, home: HomePage) -> list[SectionPage]:
-    return list(SectionPage.objects.live().public().child_of(home).order_by("path"))
+    return list(_unrestricted(SectionPage.objects.live().child_of(home)).order_by("path"))
 
 
 def front_page(*, home: HomePage) -> dict:
-    """The front page: a lead story, the latest stories, a block per section and the breaking strip."""
-    latest = with_card_data(published_articles(locale=home.locale).descendant_of(home)[: FRONT_PAGE_LATEST + 1])
-    section_blocks = []
-    for section in sections(home=home):
-        items = with_card_data(section_articles(section=section)[:FRONT_PAGE_PER_SECTION])
-        if items:
-            section_blocks.append({"section": section, "articles": items})
+    """The front page: a lead story, the latest stories, a block per section and the breaking strip.
+
+    Five queries however many sections there are: the latest stories, the sections, every section's
+    newest stories at once (ROW_NUMBER() over each section's children), then the cards' authors and
+    lead-image renditions for all of them together.
+    """
+    latest = list(published_articles(locale=home.locale_id).descendant_of(home)[: FRONT_PAGE_LATEST + 1])
+    home_sections = sections(home=home)
+    by_section: dict[str, list[ArticlePage]] = {}
+    if home_sections:
+        parent_chars = (home.depth + 1) * Page.steplen  # the length of a section's path
+        ranked = (
+            published_articles(locale=home.locale_id)
+            .annotate(section_path=Substr("path", 1, parent_chars))
+            .filter(depth=home.depth + 2, section_path__in=[s.path for s in home_sections])
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("section_path")],
+                    order_by=[F("first_published_at").desc(), F("pk").desc()],
+                )
+            )
+            .filter(rank__lte=FRONT_PAGE_PER_SECTION)
+        )
+        for article in ranked:
+            by_section.setdefault(article.section_path, []).append(article)
+    blocks = [article for items in by_section.values() for article in items]
+    with_card_data(latest + blocks, known_sections=home_sections)
+    section_blocks = [
+        {"section": section, "articles": by_section[section.path]}
+        for section in home_sections
+        if by_section.get(section.path)
+    ]
     return {
         "lead": latest[0] if latest else None,
         "latest": latest[1:],

@@ -11,11 +11,13 @@ import json
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.models import Locale, Page, Site
 
+from . import selectors
 from .models import ArticlePage, Author, HomePage, NewsroomSettings, SectionPage, Tag
 
 # OpenGraph wants a region; these are what Facebook and LinkedIn recognise for each edition.
@@ -48,30 +50,56 @@ def absolute_url(request, path: str) -> str:
     return root_url(request) + path
 
 
-def active_locale() -> Locale | None:
+def active_locale(request=None) -> Locale | None:
+    """The Locale of the active language (Wagtail falls back to the default one). With a request, the
+    edition homes already loaded for it answer without a query when one of them is in that language."""
+    if request is not None:
+        language = _content_language()
+        for home in edition_homes(site_for(request), request=request):
+            if home.locale.language_code == language:
+                return home.locale
     try:
         return Locale.get_active()
     except Locale.DoesNotExist:
         return None
 
 
-def edition_homes(site: Site | None) -> list[HomePage]:
-    """The site's home page and its live translations: one per edition, default language first."""
+def _content_language() -> str | None:
+    from wagtail.coreutils import get_supported_content_language_variant
+
+    try:
+        return get_supported_content_language_variant(translation.get_language())
+    except LookupError:
+        return None
+
+
+def edition_homes(site: Site | None, *, request=None) -> list[HomePage]:
+    """The site's home page and its live translations: one per edition, default language first.
+
+    One query (locales joined); with a request, once per request."""
+    key = ("edition_homes", site.pk if site is not None else None)
+    return selectors.request_memo(request, key, lambda: _edition_homes(site))
+
+
+def _edition_homes(site: Site | None) -> list[HomePage]:
     if site is None:
-        return list(HomePage.objects.live().order_by("locale_id"))
+        return list(HomePage.objects.live().select_related("locale").order_by("locale_id"))
     root = site.root_page
-    homes = [root, *root.get_translations().live()]
+    homes = list(
+        HomePage.objects.filter(translation_key=root.translation_key)
+        .filter(Q(pk=root.pk) | Q(live=True))
+        .select_related("locale")
+    )
     default = settings.LANGUAGE_CODE
-    homes = [home.specific for home in homes if home.specific_class is HomePage]
     return sorted(homes, key=lambda home: (home.locale.language_code != default, home.locale.language_code))
 
 
 def edition_home(request, locale: Locale | None = None) -> HomePage | None:
     """The home page of the edition in `locale` (default: the active language) for this request's site."""
-    locale = locale or active_locale()
+    locale = locale or active_locale(request)
     if locale is None:
         return None
-    for home in edition_homes(site_for(request)):
+    for home in edition_homes(site_for(request), request=request):
         if home.locale_id == locale.pk:
             return home
     return None
@@ -121,13 +149,23 @@ def alternates(request, page: Page | None) -> list[Alternate]:
     home page (an author's or a tag's page) keep their route under the other edition's home.
     """
     current = translation.get_language()
+    key = ("alternates", page.pk if page is not None else None, request.get_full_path(), current)
+    return selectors.request_memo(request, key, lambda: _alternates(request, page, current))
+
+
+def _alternates(request, page: Page | None, current: str) -> list[Alternate]:
     languages = dict(settings.LANGUAGES)
     site = site_for(request)
-    homes = {home.locale.language_code: home for home in edition_homes(site)}
+    home_list = edition_homes(site, request=request)
+    homes = {home.locale.language_code: home for home in home_list}
     translations: dict[str, Page] = {}
     suffix = ""
     if page is not None and page.pk:
-        translations = {p.locale.language_code: p for p in [page, *page.get_translations().live()]}
+        locales = {home.locale_id: home.locale for home in home_list}
+        page_language = (locales.get(page.locale_id) or page.locale).language_code
+        translations = {page_language: page}
+        for other in page.get_translations().live().select_related("locale"):
+            translations[other.locale.language_code] = other
         page_path = page.get_url(request) or ""
         if request.path != page_path and request.path.startswith(page_path):
             suffix = request.path[len(page_path) :]  # a routable sub-page such as authors/<slug>/
@@ -201,7 +239,16 @@ def breadcrumbs(request, page: Page, home: HomePage | None) -> dict:
     }
 
 
-def article_structured_data(request, article: ArticlePage, home: HomePage | None, image_url: str | None) -> dict:
+def article_structured_data(
+    request,
+    article: ArticlePage,
+    home: HomePage | None,
+    image_url: str | None,
+    *,
+    authors: list[Author] | None = None,
+    tags: list[str] | None = None,
+) -> dict:
+    """`authors` and `tags` may be passed by a caller that already read them (one query each saved)."""
     language = edition_language(article)
     modified = article.updated_at or article.last_published_at or article.first_published_at
     data = {
@@ -214,14 +261,15 @@ def article_structured_data(request, article: ArticlePage, home: HomePage | None
         "inLanguage": language,
         "datePublished": article.first_published_at.isoformat() if article.first_published_at else None,
         "dateModified": modified.isoformat() if modified else None,
-        "author": [_person(request, author, home) for author in article.authors],
+        "author": [_person(request, author, home) for author in (article.authors if authors is None else authors)],
         "publisher": publisher(request, language),
     }
     if image_url:
         data["image"] = [image_url]
     if article.section is not None:
         data["articleSection"] = article.section.title
-    tags = [tag.name for tag in article.tags.all()]
+    if tags is None:
+        tags = [tag.name for tag in article.tags.all()]
     if tags:
         data["keywords"] = tags
     return {key: value for key, value in data.items() if value is not None}
@@ -309,6 +357,9 @@ def page_metadata(context) -> dict:
         page = page.specific
     language = translation.get_language()
     home = edition_home(request)
+    if home is not None and page is not None and page.locale_id == home.locale_id:
+        # The page's Locale is the home's, already loaded: reading page.locale below costs no query.
+        Page.locale.field.set_cached_value(page, home.locale)
     author, tag = context.get("author"), context.get("tag")
     meta: dict = {
         "site_name": site_name(request),
@@ -349,21 +400,22 @@ def page_metadata(context) -> dict:
 
     if isinstance(page, ArticlePage) and not routed:
         image_url, rendition = rendition_url(request, page.lead_image, SOCIAL_IMAGE_FILTER)
+        authors, tags = page.authors, [t.name for t in page.tags.all()]
         meta.update(
             og_type="article",
             description=page.search_description or page.summary,
             published=page.first_published_at,
             modified=page.updated_at or page.last_published_at,
             section=page.section.title if page.section else "",
-            tags=[t.name for t in page.tags.all()],
+            tags=tags,
             image=image_url,
             image_width=rendition.width if rendition else None,
             image_height=rendition.height if rendition else None,
             image_alt=page.lead_image_caption or page.title,
-            creators=[a.twitter_handle.lstrip("@") for a in page.authors if a.twitter_handle],
+            creators=[a.twitter_handle.lstrip("@") for a in authors if a.twitter_handle],
         )
         meta["json_ld"] = [
-            json_ld(article_structured_data(request, page, home, image_url)),
+            json_ld(article_structured_data(request, page, home, image_url, authors=authors, tags=tags)),
             json_ld(breadcrumbs(request, page, home)),
         ]
     elif isinstance(page, HomePage) and not routed:

@@ -223,5 +223,5 @@ def breaking_news(context):
     from articles.selectors import breaking_news as breaking_news_selector
 
     page = context.get("page")
-    items = breaking_news_selector(locale=page.locale) if page is not None else []
+    items = breaking_news_selector(locale=page.locale_id) if page is not None else []
     return {"items": items, "request": context.get("request")}
