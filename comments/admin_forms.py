@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import ArticlePage, SectionPage
@@ -23,7 +24,8 @@ VERDICT_ANY = "any"
 
 class SectionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.title} ({obj.locale.language_code})"
+        """The section and its edition's language, in the moderator's language ("الأخبار (العربية)")."""
+        return f"{obj.title} ({get_language_info(obj.locale.language_code)['name_translated']})"
 
 
 class QueueFilterForm(forms.Form):

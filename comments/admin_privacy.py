@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from . import services
@@ -65,7 +66,9 @@ def anonymise_comments(*, email: str, actor) -> int:
         comment.user = None
         comment.akismet_payload = _without_personal_fields(comment.akismet_payload)
         comment.save()
-        CommentEvent.objects.create(comment=comment, kind=EventKind.EDITED, actor=actor, note="anonymised")
+        CommentEvent.objects.create(
+            comment=comment, kind=EventKind.EDITED, actor=actor, note=gettext_noop("anonymised")
+        )
         services.purge_article_cache(article=comment.article)
         count += 1
     return count

@@ -26,6 +26,7 @@ import httpx
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from .models import AkismetHealth, Verdict
 
@@ -76,7 +77,9 @@ class CheckResult:
 def _config() -> akismet.Config:
     key, blog = settings.AKISMET_API_KEY, settings.AKISMET_BLOG_URL
     if not key or not blog:
-        raise akismet.ConfigurationError("Akismet is not configured (PYTHON_AKISMET_API_KEY, PYTHON_AKISMET_BLOG_URL).")
+        raise akismet.ConfigurationError(
+            gettext_noop("Akismet is not configured (PYTHON_AKISMET_API_KEY, PYTHON_AKISMET_BLOG_URL).")
+        )
     return akismet.Config(key=key, url=blog)
 
 
@@ -104,15 +107,15 @@ def _describe(exc: Exception) -> str:
     if isinstance(cause, httpx.HTTPStatusError):
         return f"HTTP {cause.response.status_code} from Akismet"
     if isinstance(cause, httpx.TimeoutException):
-        return "Akismet timed out"
+        return gettext_noop("Akismet timed out")
     if isinstance(cause, httpx.RequestError):
         return f"Akismet unreachable ({type(cause).__name__})"
     if isinstance(exc, akismet.APIKeyError):
-        return "Akismet rejected the API key or site URL"
+        return gettext_noop("Akismet rejected the API key or site URL")
     if isinstance(exc, akismet.ConfigurationError):
         return str(exc).strip()[:200]
     if isinstance(exc, akismet.ProtocolError):
-        return "Akismet answered something unexpected"
+        return gettext_noop("Akismet answered something unexpected")
     return f"{type(exc).__name__}: {exc}"[:200]
 
 
@@ -142,7 +145,7 @@ def record_failure(error: str) -> None:
 def _call(operation: str, payload: dict[str, Any], **extra: Any):
     """Run one client operation; raise akismet.AkismetError (or subclasses) on any failure."""
     if backing_off():
-        raise akismet.RequestError("Akismet asked us to wait (429); not asking again yet.")
+        raise akismet.RequestError(gettext_noop("Akismet asked us to wait (429); not asking again yet."))
     fields = {k: v for k, v in payload.items() if k in PAYLOAD_FIELDS and k != "user_ip"}
     fields.update(extra)
     client = get_client()

@@ -27,6 +27,7 @@ from django.core.mail import send_mail
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_comments_xtd.models import TmpXtdComment
 from django_comments_xtd.moderation import XtdCommentModerator, moderator
 from django_comments_xtd.signals import confirmation_received
@@ -142,11 +143,11 @@ def status_for_ham(*, name: str, email: str, text: str, exclude_pk: int | None =
     """Akismet said ham: published, unless the site's policy (as WordPress's) wants a person first."""
     policy = settings.COMMENTS
     if policy["HOLD_ALL"]:
-        return Status.HELD, "the site holds every comment"
+        return Status.HELD, gettext_noop("the site holds every comment")
     if len(LINK_PATTERN.findall(text)) > policy["MAX_LINKS"]:
-        return Status.HELD, "too many links"
+        return Status.HELD, gettext_noop("too many links")
     if policy["HOLD_FIRST_TIME"] and not selectors.has_approved_comment(email=email, exclude_pk=exclude_pk):
-        return Status.HELD, "first comment from this address"
+        return Status.HELD, gettext_noop("first comment from this address")
     return Status.PUBLISHED, ""
 
 
@@ -174,9 +175,11 @@ def decide(comment, article: ArticlePage, request: HttpRequest) -> Decision:
         return cached
     payload = build_payload(comment=comment, article=article, request=request)
     if request.POST.get(HONEYPOT_FIELD):
-        decision = Decision(Status.SPAM, payload=payload, note="honeypot field filled: not sent to Akismet")
+        note = gettext_noop("honeypot field filled: not sent to Akismet")
+        decision = Decision(Status.SPAM, payload=payload, note=note)
     elif is_staff(request.user):
-        decision = Decision(Status.PUBLISHED, payload=payload, is_staff_reply=True, note="staff: not sent to Akismet")
+        note = gettext_noop("staff: not sent to Akismet")
+        decision = Decision(Status.PUBLISHED, payload=payload, is_staff_reply=True, note=note)
     else:
         result = akismet.check(payload)
         status, note = status_for_verdict(

@@ -20,6 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site as DjangoSite
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from articles.models import ArticlePage
 from articles.text import strip_bidi_controls
@@ -136,7 +137,7 @@ def restore(*, comment: ReaderComment, actor: AbstractBaseUser | None) -> Reader
         return comment
     last_trashing = comment.events.filter(to_status=Status.TRASH).order_by("-created_at", "-pk").first()
     previous = last_trashing.from_status if last_trashing and last_trashing.from_status else Status.HELD
-    _set_status(comment, Status(previous), actor=actor, note="restored from trash")
+    _set_status(comment, Status(previous), actor=actor, note=gettext_noop("restored from trash"))
     return comment
 
 
@@ -206,7 +207,8 @@ def recheck_unchecked(*, now=None, limit: int | None = None) -> RecheckReport:
         if comment.submitted_at < give_up_before:
             comment.next_recheck_at = None
             comment.save(update_fields=["next_recheck_at"])
-            _record(comment, EventKind.RECHECKED, verdict=Verdict.ERROR, note="gave up rechecking: waits for a person")
+            note = gettext_noop("gave up rechecking: waits for a person")
+            _record(comment, EventKind.RECHECKED, verdict=Verdict.ERROR, note=note)
             report.gave_up += 1
             continue
         verdict = recheck(comment=comment, reason="retry")
@@ -262,6 +264,6 @@ def reply_as_staff(*, parent: ReaderComment, actor: AbstractBaseUser, text: str)
         wagtail_site_id=parent.wagtail_site_id,
     )
     reply.save()
-    _record(reply, EventKind.STATUS_CHANGED, actor=actor, to_status=Status.PUBLISHED, note="staff reply")
+    _record(reply, EventKind.STATUS_CHANGED, actor=actor, to_status=Status.PUBLISHED, note=gettext_noop("staff reply"))
     purge_article_cache(article=reply.article)
     return reply
