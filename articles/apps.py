@@ -6,3 +6,12 @@ class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("Articles")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from . import signals
+
+        page_published.connect(signals.warm_renditions_on_publish, dispatch_uid="articles-warm-renditions")
+        for signal in (page_published, page_unpublished, post_page_move):
+            signal.connect(signals.bump_content_generation, dispatch_uid=f"articles-generation-{id(signal)}")

@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from hijridate import Gregorian
+from wagtail.models import Site
 
 from articles.models import NewsroomSettings
 from articles.text import to_arabic_indic
@@ -191,12 +192,40 @@ def _current(page, target) -> str:
     return "true" if page.path.startswith(target.path) else ""
 
 
-@register.simple_tag
-def card_data(articles) -> list:
-    """Attach section and authors to a listing's articles in a fixed number of queries."""
+@register.simple_tag(takes_context=True)
+def card_data(context, articles) -> list:
+    """Attach section and authors to a listing's articles in a fixed number of queries. The sections the
+    page already holds (the header's, or the section being read) are reused rather than fetched again."""
+    from articles.models import SectionPage
     from articles.selectors import with_card_data
 
-    return with_card_data(articles)
+    known = list(context.get("nav_sections") or [])
+    page = context.get("page")
+    if isinstance(page, SectionPage):
+        known.append(page)
+    return with_card_data(articles, known_sections=known)
+
+
+@register.simple_tag(takes_context=True)
+def body_cache(context, page) -> dict | None:
+    """How long and under which key an article's rendered body may be cached, or None not to cache it.
+
+    The key names the live revision (an edit is a new key), the language and the content generation
+    (any publish, unpublish or move retires every body, since a body links to other pages). Previews and
+    revision views render unsaved or old content of the same page, so they are never cached.
+    """
+    from django.conf import settings
+
+    from articles.services import content_generation
+
+    seconds = settings.NEWSROOM["PAGE_CACHE_SECONDS"]
+    request = context.get("request")
+    if not seconds or request is None or getattr(request, "is_preview", False) or not page.live_revision_id:
+        return None
+    site = Site.find_for_request(request)  # links to pages are relative on their own site only
+    site_id = site.pk if site is not None else 0
+    key = f"{page.pk}:{page.live_revision_id}:{translation.get_language()}:{site_id}:{content_generation()}"
+    return {"seconds": seconds, "key": key}
 
 
 @register.simple_tag(takes_context=True)

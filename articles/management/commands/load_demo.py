@@ -426,6 +426,12 @@ class Command(BaseCommand):
         finally:
             for logger, level in zip(loggers, levels, strict=True):
                 logger.setLevel(level)
+        # Make the image renditions the templates use now, so `make run`'s first page views are fast
+        # (publishing queues the same work for a worker; this does not wait for one).
+        from articles.services import article_renditions_warm
+
+        for article in ArticlePage.objects.live().select_related("lead_image"):
+            article_renditions_warm(article=article)
         elapsed = (timezone.now() - started).total_seconds()
         self.stdout.write(self.summary(tally, elapsed))
 

@@ -1,0 +1,90 @@
+"""Writes and background work for articles.
+
+`article_renditions_warm` makes every image rendition the public templates ask for, so the first reader
+of a freshly published article (or of the demo site after `load_demo`) does not wait for Pillow. The
+filter specs below are the templates' own, read from:
+
+- templates/includes/cards/article_card.html: `format-{webp,jpeg} fill-{480x270,960x540,1280x720}`
+  (the lead card uses all three sizes, the other cards the first two);
+- templates/articles/article_page.html: `format-{webp,jpeg} width-{480,800,1200,1600}` for the lead image;
+- templates/articles/blocks/image.html: `format-{webp,jpeg} width-{480,800,1200}` for body images;
+- articles/seo.py: the social card (OpenGraph, X, JSON-LD) and the feeds' enclosure.
+
+Keep them in step when a template's {% picture %} changes: a spec missing here only means that one
+rendition is made on the first view, as before.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.cache import cache
+from wagtail.images.models import Filter
+
+from .models import ArticlePage
+from .seo import FEED_IMAGE_FILTER, SOCIAL_IMAGE_FILTER
+
+logger = logging.getLogger(__name__)
+
+CARD_SPECS = "format-{webp,jpeg} fill-{480x270,960x540,1280x720}"
+LEAD_IMAGE_SPECS = "format-{webp,jpeg} width-{480,800,1200,1600}"
+BODY_IMAGE_SPECS = "format-{webp,jpeg} width-{480,800,1200}"
+
+
+def _specs(pattern: str) -> list[str]:
+    # The same expansion {% picture %} does, so the renditions made here are the ones it looks up.
+    return Filter.expand_spec(pattern)
+
+
+def lead_image_filter_specs() -> list[str]:
+    return list(dict.fromkeys([*_specs(CARD_SPECS), *_specs(LEAD_IMAGE_SPECS), SOCIAL_IMAGE_FILTER, FEED_IMAGE_FILTER]))
+
+
+def body_image_filter_specs() -> list[str]:
+    return _specs(BODY_IMAGE_SPECS)
+
+
+def article_renditions_warm(*, article: ArticlePage) -> int:
+    """Create the renditions `article`'s lead image and body images will be shown in; returns how many
+    images were warmed. Existing renditions are found, not remade, so calling it twice is cheap. An image
+    whose file is missing is logged and skipped: warming must never fail a publish."""
+    jobs = []
+    if article.lead_image_id:
+        jobs.append((article.lead_image, lead_image_filter_specs()))
+    body_specs = body_image_filter_specs()
+    for block in article.body:
+        if block.block_type == "image" and block.value.get("image") is not None:
+            jobs.append((block.value["image"], body_specs))
+    warmed = 0
+    for image, specs in jobs:
+        try:
+            image.get_renditions(*specs)
+        except Exception:  # a missing or unreadable source file: the page falls back as it always did
+            logger.warning("Could not make renditions of image %s", image.pk, exc_info=True)
+            continue
+        warmed += 1
+    return warmed
+
+
+# --- Fragment-cache generation ------------------------------------------------------------------------
+
+GENERATION_KEY = "newsroom:content-generation"
+
+
+def content_generation() -> int:
+    """The current generation of cached public fragments; part of every fragment's key."""
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        generation = cache.get(GENERATION_KEY, 1)
+    return generation
+
+
+def content_generation_bump() -> None:
+    """Retire every cached fragment at once (their keys name the old generation; they expire unread).
+    Publishing is rare next to reading, so a coarse switch is cheaper than tracking which body links to
+    which page."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not set yet (or evicted): any new value differs from what keys were made with
+        cache.set(GENERATION_KEY, content_generation() + 1, timeout=None)

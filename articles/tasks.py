@@ -1,0 +1,17 @@
+"""Background work for articles (django-tasks): renditions are made after publishing, by a worker,
+rather than by the first reader's request."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def warm_article_renditions(page_id: int) -> int:
+    from .models import ArticlePage
+    from .services import article_renditions_warm
+
+    article = ArticlePage.objects.live().filter(pk=page_id).select_related("lead_image").first()
+    if article is None:  # unpublished or deleted before the worker got to it
+        return 0
+    return article_renditions_warm(article=article)

@@ -1,0 +1,166 @@
+"""Exact query counts for the public pages, with little and with much content, so an N+1 fails here.
+
+Each page is requested once before it is counted: the first view of new content makes image renditions
+(inserts) and fills the rendered-body cache, which readers after the first do not pay for.
+"""
+
+from __future__ import annotations
+
+import pytest
+import wagtail_factories
+from django.core.cache import cache
+from wagtail.images.models import Rendition
+
+from articles import services
+from articles.models import ArticlePage, ArticleRelatedPick, Tag
+from articles.tests.factories import ArticlePageFactory, AuthorFactory, SectionPageFactory
+
+# Figures on a warm page (see the module docstring). The front page: the Wagtail site, locale, page and
+# view-restriction lookups (5), the latest stories, the sections, every section's top stories in one
+# window query, the cards' authors and renditions, the edition homes, the header's sections, the site
+# settings, the menu and its links, the translations, the breaking strip.
+HOME_QUERIES = 17
+SECTION_QUERIES = 17
+ARTICLE_QUERIES = 27
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Cached fragments and renditions of one test's pages must not answer for another's (same pks)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def image():
+    return wagtail_factories.ImageFactory(file__width=320, file__height=180)
+
+
+def article(section, **kwargs):
+    kwargs.setdefault("lead_image", image())
+    return published(ArticlePageFactory(parent=section, **kwargs))
+
+
+def published(page):
+    """Published through a revision, as editors publish (factory pages have none, and a body is cached
+    per live revision)."""
+    page.save_revision().publish()
+    return page.__class__.objects.get(pk=page.pk)
+
+
+def warm_then_count(client, url, django_assert_num_queries, expected):
+    assert client.get(url).status_code == 200
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+@pytest.mark.django_db
+def test_front_page_queries_do_not_grow_with_sections_or_articles(client, site_tree, django_assert_num_queries):
+    home, (news, _reports) = site_tree["home"], site_tree["sections"]
+    article(news)
+    warm_then_count(client, home.url, django_assert_num_queries, HOME_QUERIES)
+
+    more_sections = [SectionPageFactory(parent=home) for _ in range(3)]
+    reporters = [AuthorFactory() for _ in range(3)]
+    for section in [*site_tree["sections"], *more_sections]:
+        for n in range(6):
+            article(section, authors=reporters[: n % 3 + 1], is_breaking=n == 0)
+    response = warm_then_count(client, home.url, django_assert_num_queries, HOME_QUERIES)
+    # The page did show all of it: four cards in each of the five section blocks.
+    assert response.content.decode().count('class="section-block"') == 5
+    assert len(response.context["section_blocks"]) == 5
+    assert all(len(block["articles"]) == 4 for block in response.context["section_blocks"])
+
+
+@pytest.mark.django_db
+def test_section_page_queries_do_not_grow_with_articles(client, site_tree, django_assert_num_queries):
+    news = site_tree["sections"][0]
+    article(news)
+    warm_then_count(client, news.url, django_assert_num_queries, SECTION_QUERIES)
+
+    reporters = [AuthorFactory() for _ in range(3)]
+    for n in range(15):
+        article(news, authors=reporters[: n % 3 + 1])
+    response = warm_then_count(client, news.url, django_assert_num_queries, SECTION_QUERIES)
+    assert response.content.decode().count('<article class="card') == 12  # one full page of the listing
+
+
+@pytest.mark.django_db
+def test_article_page_queries_do_not_grow_with_authors_tags_or_related(client, site_tree, django_assert_num_queries):
+    news, reports = site_tree["sections"]
+    story = article(news)
+    # One editor's pick (an article without any saves the query that loads the picked pages).
+    ArticleRelatedPick.objects.create(page=story, article=article(news), sort_order=0)
+    warm_then_count(client, story.url, django_assert_num_queries, ARTICLE_QUERIES)
+
+    tags = [Tag.objects.create(name=f"وسم {n}", slug=f"tag-{n}") for n in range(3)]
+    story = article(news, authors=[AuthorFactory() for _ in range(3)], tags=tags)
+    others = [article(reports, tags=tags[:1]) for _ in range(6)]
+    for order, other in enumerate(others[:3]):
+        ArticleRelatedPick.objects.create(page=story, article=other, sort_order=order)
+    response = warm_then_count(client, story.url, django_assert_num_queries, ARTICLE_QUERIES)
+    assert len(response.context["related_articles"]) == 4
+
+
+@pytest.mark.django_db
+def test_a_published_edit_shows_at_once_despite_the_cached_body(client, site_tree):
+    story = published(ArticlePageFactory(parent=site_tree["sections"][0], body=[("paragraph", "<p>النص الأول</p>")]))
+    assert "النص الأول" in client.get(story.url).content.decode()
+
+    story = ArticlePage.objects.get(pk=story.pk)
+    story.body = [("paragraph", "<p>النص المصحّح</p>")]
+    story.save_revision().publish()
+    page = client.get(story.url).content.decode()
+    assert "النص المصحّح" in page and "النص الأول" not in page
+
+
+@pytest.mark.django_db
+def test_a_read_also_link_goes_when_its_article_is_unpublished(client, site_tree):
+    news = site_tree["sections"][0]
+    linked = ArticlePageFactory(parent=news, title="خبر مرتبط سيُسحب")
+    story = published(ArticlePageFactory(parent=news, body=[("related_articles", {"title": "", "articles": [linked]})]))
+    assert "خبر مرتبط سيُسحب" in client.get(story.url).content.decode()
+
+    linked.unpublish()
+    assert "خبر مرتبط سيُسحب" not in client.get(story.url).content.decode()
+
+
+@pytest.mark.django_db
+def test_preview_of_a_draft_is_not_served_from_the_cached_body(admin_client, client, site_tree):
+    story = published(ArticlePageFactory(parent=site_tree["sections"][0], body=[("paragraph", "<p>المنشور</p>")]))
+    assert "المنشور" in client.get(story.url).content.decode()  # cached now
+
+    story = ArticlePage.objects.get(pk=story.pk)
+    story.body = [("paragraph", "<p>مسودة لم تُنشر</p>")]
+    draft = story.save_revision()
+    # An editor looking at the unpublished revision sees it, not the cached live body.
+    preview = admin_client.get(f"/admin/pages/{story.pk}/revisions/{draft.pk}/view/")
+    assert preview.status_code == 200
+    assert "مسودة لم تُنشر" in preview.content.decode()
+    assert "مسودة لم تُنشر" not in client.get(story.url).content.decode()
+
+
+@pytest.mark.django_db
+def test_warming_makes_every_rendition_the_article_page_and_cards_use(client, site_tree):
+    news = site_tree["sections"][0]
+    body_image = image()
+    story = article(news, body=[("image", {"image": body_image, "caption": "", "credit": ""})])
+    assert services.article_renditions_warm(article=story) == 2
+    made = Rendition.objects.count()
+    assert made == len(services.lead_image_filter_specs()) + len(services.body_image_filter_specs())
+
+    cache.clear()  # renditions are looked up in the database, not remembered from the warming
+    for url in (story.url, news.url, site_tree["home"].url):
+        assert client.get(url).status_code == 200
+    assert Rendition.objects.count() == made  # the first readers made none
+
+
+@pytest.mark.django_db
+def test_publishing_an_article_warms_its_renditions_after_commit(site_tree, django_capture_on_commit_callbacks):
+    story = article(site_tree["sections"][0])
+    Rendition.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        story.save_revision().publish()
+    assert Rendition.objects.filter(image=story.lead_image).count() == len(services.lead_image_filter_specs())
