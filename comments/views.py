@@ -41,9 +41,16 @@ def _target_article(request: HttpRequest) -> ArticlePage | None:
         return None
 
 
-def _render_form_again(request: HttpRequest, article: ArticlePage, error: str, status: int) -> HttpResponse:
-    """Show what the reader wrote with the problem, instead of losing it."""
-    form = get_form()(article, data=request.POST)
+def _render_form_again(
+    request: HttpRequest, article: ArticlePage, error: str, status: int, *, fresh_security: bool = False
+) -> HttpResponse:
+    """Show what the reader wrote with the problem, instead of losing it.
+
+    `fresh_security`: the form's timestamp and signature are renewed, so that sending it again works."""
+    data = request.POST.copy()
+    if fresh_security:
+        data.update(get_form()(article).generate_security_data())
+    form = get_form()(article, data=data)
     form.is_valid()
     form.add_error(None, error)
     return render(request, "comments/preview.html", {"form": form, "article": article}, status=status)
@@ -65,6 +72,21 @@ def post_comment(request: HttpRequest) -> HttpResponse:
             article,
             _("You have posted several comments in a short time. Please wait a few minutes and try again."),
             status=429,
+        )
+
+    if get_form()(article, data=request.POST).security_errors():
+        # django-contrib-comments would answer a bare 400 and the reader's text would be gone. The usual
+        # cause is innocent: the article stayed open longer than COMMENTS_TIMEOUT (2 hours) while the
+        # reader wrote, or the site's secret key changed since the page was served.
+        return _render_form_again(
+            request,
+            article,
+            _(
+                "Your comment was not sent because the page was open for a long time. Your text is kept below: "
+                "please send it again."
+            ),
+            status=400,
+            fresh_security=True,
         )
 
     response = xtd_post_comment(request, next=back)
