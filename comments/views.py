@@ -14,7 +14,10 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views import csrf
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 from django_comments.views.comments import post_comment as xtd_post_comment
@@ -36,7 +39,7 @@ def _target_article(request: HttpRequest) -> ArticlePage | None:
     if request.POST.get("content_type") != "articles.articlepage":
         return None
     try:
-        return ArticlePage.objects.live().get(pk=int(request.POST.get("object_pk", "")))
+        return ArticlePage.objects.live().select_related("locale").get(pk=int(request.POST.get("object_pk", "")))
     except (ValueError, ArticlePage.DoesNotExist):
         return None
 
@@ -56,16 +59,50 @@ def _render_form_again(
     return render(request, "comments/preview.html", {"form": form, "article": article}, status=status)
 
 
+def _in_article_language(article: ArticlePage):
+    """Answers about a comment speak the language of the edition the reader was reading: /comments/post/
+    sits outside i18n_patterns, so LocaleMiddleware would go by the browser's Accept-Language instead."""
+    return translation.override(article.locale.language_code)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW. A comment refused by the CSRF check comes back in the site's design with the
+    reader's text in a form carrying a new token, so that sending it again works; other URLs get Django's page.
+
+    The usual causes are innocent: the reader signed in or out in another tab (which rotates the token) or
+    the CSRF cookie expired or was cleared while they wrote."""
+    article = _target_article(request) if request.path == reverse("comments-post-comment") else None
+    if article is None:
+        return csrf.csrf_failure(request, reason=reason)
+    with _in_article_language(article):
+        return _render_form_again(
+            request,
+            article,
+            _(
+                "Your comment was not sent because this browser's security check failed, for example after "
+                "signing in or out in another tab. Your text is kept below: please send it again."
+            ),
+            status=403,
+            fresh_security=True,
+        )
+
+
 @csrf_protect
 @require_POST
 def post_comment(request: HttpRequest) -> HttpResponse:
     article = _target_article(request)
     if article is None:
         return HttpResponseBadRequest(_("This article does not exist or cannot be commented on."))
+    with _in_article_language(article):
+        return _post_to(request, article)
+
+
+def _post_to(request: HttpRequest, article: ArticlePage) -> HttpResponse:
     back = article_url(article, request)
     if not selectors.comments_open(article=article):
-        notices.add(request, messages.WARNING, _("Comments are closed on this article."))
-        return HttpResponseRedirect(back + "#comments")
+        # Closed while the reader was writing: nothing is stored, but their text is shown so they can copy it.
+        context = {"article": article, "text": request.POST.get("comment", "")}
+        return render(request, "comments/closed.html", context, status=403)
     if is_rate_limited(request):
         return _render_form_again(
             request,

@@ -251,6 +251,8 @@ NEWSROOM = {
 # --- Comments (the comments app) -----------------------------------------------------------------
 
 COMMENTS_APP = "django_comments_xtd"
+# A comment refused by the CSRF check comes back with the reader's text (other URLs: Django's page).
+CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 # django-comments-xtd reads its COMMENTS_XTD_* settings once, at import: they live here, not in override_settings.
 COMMENTS_XTD_MODEL = "comments.models.ReaderComment"
 COMMENTS_XTD_FORM_CLASS = "comments.forms.ReaderCommentForm"
