@@ -24,3 +24,12 @@ def arabic_by_default():
     translation.activate("ar")
     yield
     translation.activate("ar")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: cached fragments, renditions and rate limits stay in their test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -106,12 +106,12 @@ class HomePage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("home page")
 
-    def get_context(self, request, *args, **kwargs):
+    @path("")
+    def index_route(self, request, *args, **kwargs):
+        """The front page itself; the author and tag routes below need none of its listings."""
         from . import selectors
 
-        context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.front_page(home=self))
-        return context
+        return self.render(request, context_overrides=selectors.front_page(home=self))
 
     @path("authors/<str:slug>/", name="author")
     def author_view(self, request, slug):
