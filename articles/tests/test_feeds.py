@@ -7,21 +7,11 @@ import datetime
 import feedparser
 import pytest
 import wagtail_factories
-from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from articles.models import Tag
 from articles.tests.factories import ArticlePageFactory, AuthorFactory, translate
-
-
-@pytest.fixture(autouse=True)
-def default_language():
-    """Start in Arabic: a request to /en/ in an earlier test leaves English active on this thread, and
-    modeltranslation would then store names given to factories in the English column."""
-    translation.activate(settings.LANGUAGE_CODE)
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def parse(client, url: str):

@@ -5,21 +5,10 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
-from django.conf import settings
-from django.utils import translation
 from wagtail.models import Site
 
 from articles.models import NewsroomSettings
 from articles.tests.factories import ArticlePageFactory, AuthorFactory, translate
-
-
-@pytest.fixture(autouse=True)
-def default_language():
-    """Start in Arabic: a request to /en/ in an earlier test leaves English active on this thread, and
-    modeltranslation would then store names given to factories in the English column."""
-    translation.activate(settings.LANGUAGE_CODE)
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def soup_of(client, url: str) -> BeautifulSoup:

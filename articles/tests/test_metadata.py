@@ -9,21 +9,11 @@ import json
 import pytest
 import wagtail_factories
 from bs4 import BeautifulSoup
-from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import timezone
 from wagtail.models import Site
 
 from articles.models import NewsroomSettings, Tag
 from articles.tests.factories import ArticlePageFactory, AuthorFactory
-
-
-@pytest.fixture(autouse=True)
-def default_language():
-    """Start in Arabic: a request to /en/ in an earlier test leaves English active on this thread, and
-    modeltranslation would then store names given to factories in the English column."""
-    translation.activate(settings.LANGUAGE_CODE)
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def head(client, url: str) -> BeautifulSoup:

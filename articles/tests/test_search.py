@@ -11,22 +11,13 @@ import re
 
 import pytest
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from articles import search
 from articles.tests.factories import ArticlePageFactory, translate
 
 FILLER = "نص عادي لا يحمل الكلمات المطلوبة في هذا الاختبار."
-
-
-@pytest.fixture(autouse=True)
-def default_language():
-    """Start in Arabic: a request to /en/ in an earlier test leaves English active on this thread, and
-    modeltranslation would then store names given to factories in the English column."""
-    translation.activate(settings.LANGUAGE_CODE)
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def make_article(parent, title: str, *, summary: str = FILLER, body: str = FILLER, **kwargs):

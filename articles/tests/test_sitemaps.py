@@ -7,8 +7,7 @@ from xml.etree import ElementTree
 
 import pytest
 from defusedxml.ElementTree import fromstring
-from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import timezone
 from wagtail.models import PageViewRestriction, Site
 
 from articles.models import NewsroomSettings
@@ -19,15 +18,6 @@ NS = {
     "news": "http://www.google.com/schemas/sitemap-news/0.9",
     "xhtml": "http://www.w3.org/1999/xhtml",
 }
-
-
-@pytest.fixture(autouse=True)
-def default_language():
-    """Start in Arabic: a request to /en/ in an earlier test leaves English active on this thread, and
-    modeltranslation would then store names given to factories in the English column."""
-    translation.activate(settings.LANGUAGE_CODE)
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def xml(client, url: str) -> ElementTree.Element:

@@ -5,18 +5,20 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.cache import cache
 
 from articles.tests.factories import ArticlePageFactory
 from comments.fake_akismet import FakeAkismet
 
 
-@pytest.fixture(autouse=True)
-def _clean_cache():
-    """Rate-limit counters and Akismet's back-off live in the cache: each test starts clean."""
-    cache.clear()
-    yield
-    cache.clear()
+@pytest.fixture
+def moderator(client):
+    """A member of the Moderators group, logged in."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user("moderator", "mod@example.com", "pw")
+    user.groups.add(Group.objects.get(name="Moderators"))
+    client.force_login(user)
+    return user
 
 
 @pytest.fixture

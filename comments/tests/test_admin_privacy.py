@@ -8,7 +8,6 @@ import io
 import json
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -18,14 +17,6 @@ from comments.tests.factories import ReaderCommentFactory
 
 pytestmark = pytest.mark.django_db
 PRIVACY = "/admin/comments/privacy/"
-
-
-@pytest.fixture
-def moderator(client):
-    user = User.objects.create_user("moderator", "mod@example.com", "pw")
-    user.groups.add(Group.objects.get(name="Moderators"))
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from articles.tests.factories import ArticlePageFactory
@@ -15,14 +14,6 @@ from comments.tests.factories import ReaderCommentFactory
 
 pytestmark = pytest.mark.django_db
 QUEUE = "/admin/comments/"
-
-
-@pytest.fixture
-def moderator(client):
-    user = User.objects.create_user("moderator", "mod@example.com", "pw")
-    user.groups.add(Group.objects.get(name="Moderators"))
-    client.force_login(user)
-    return user
 
 
 def ids_in(response) -> list[int]:
