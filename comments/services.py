@@ -73,7 +73,10 @@ def _set_status(comment: ReaderComment, status: Status, *, actor=None, note: str
 
 
 def _report(comment: ReaderComment, *, spam: bool, actor) -> str:
-    """submit-spam / submit-ham with the stored payload; history says whether Akismet heard it."""
+    """submit-spam / submit-ham with the stored payload; history says whether Akismet heard it.
+
+    Called after the status change has committed: the moderator's decision never waits on (or rolls back
+    with) a slow Akismet, and no database write lock is held during the HTTP call."""
     if not comment.akismet_payload:
         return ""
     error = akismet.report(comment.akismet_payload, spam=spam)
@@ -87,11 +90,11 @@ def _report(comment: ReaderComment, *, spam: bool, actor) -> str:
     return error
 
 
-@transaction.atomic
 def approve(*, comment: ReaderComment, actor: AbstractBaseUser | None) -> ReaderComment:
     """Publish. From spam or discarded this is also a "not spam" report to Akismet."""
     from_spam = comment.status in SPAM_STATUSES
-    _set_status(comment, Status.PUBLISHED, actor=actor)
+    with transaction.atomic():
+        _set_status(comment, Status.PUBLISHED, actor=actor)
     if from_spam:
         _report(comment, spam=False, actor=actor)
     return comment
@@ -104,21 +107,21 @@ def unapprove(*, comment: ReaderComment, actor: AbstractBaseUser | None) -> Read
     return comment
 
 
-@transaction.atomic
 def mark_spam(*, comment: ReaderComment, actor: AbstractBaseUser | None) -> ReaderComment:
     """Into the spam folder; a person's decision is reported to Akismet (submit-spam)."""
     was_spam = comment.status in SPAM_STATUSES
-    _set_status(comment, Status.SPAM, actor=actor)
+    with transaction.atomic():
+        _set_status(comment, Status.SPAM, actor=actor)
     if not was_spam and actor is not None:
         _report(comment, spam=True, actor=actor)
     return comment
 
 
-@transaction.atomic
 def mark_ham(*, comment: ReaderComment, actor: AbstractBaseUser | None, publish: bool = True) -> ReaderComment:
     """Out of spam: published (or back to the queue with publish=False), reported to Akismet (submit-ham)."""
     was_spam = comment.status in SPAM_STATUSES
-    _set_status(comment, Status.PUBLISHED if publish else Status.HELD, actor=actor)
+    with transaction.atomic():
+        _set_status(comment, Status.PUBLISHED if publish else Status.HELD, actor=actor)
     if was_spam and actor is not None:
         _report(comment, spam=False, actor=actor)
     return comment
