@@ -42,6 +42,15 @@ def queue_url(params=None, **changes) -> str:
     return reverse("comments_admin:queue") + (f"?{encoded}" if encoded else "")
 
 
+class ModeratorRequiredMixin:
+    """Only people allowed to moderate; anyone else gets Wagtail's own permission-denied answer."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(MODERATE):
+            return permission_denied(request)
+        return super().dispatch(request, *args, **kwargs)
+
+
 def safe_next(request, fallback: str) -> str:
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
@@ -49,15 +58,10 @@ def safe_next(request, fallback: str) -> str:
     return fallback
 
 
-class QueueView(WagtailAdminTemplateMixin, TemplateView):
+class QueueView(ModeratorRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
     template_name = "comments/admin/queue.html"
     page_title = _("Comments")
     header_icon = "comment"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(MODERATE):
-            return permission_denied(request)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
         return _("Comments")
@@ -193,16 +197,11 @@ def edit_text(request, pk: int):
     return redirect(safe_next(request, reverse("comments_admin:queue")))
 
 
-class PrivacyView(WagtailAdminTemplateMixin, TemplateView):
+class PrivacyView(ModeratorRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
     """Find every comment left with an e-mail address; export, anonymise or erase them."""
 
     template_name = "comments/admin/privacy.html"
     header_icon = "user"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(MODERATE):
-            return permission_denied(request)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
         return _("Commenters' personal data")
