@@ -167,7 +167,7 @@ class ArticleAuthor(Orderable):
     """Byline order matters (the first name is the lead reporter), hence an orderable link."""
 
     page = ParentalKey("articles.ArticlePage", related_name="article_authors", on_delete=models.CASCADE)
-    author = models.ForeignKey(Author, related_name="article_links", on_delete=models.PROTECT)
+    author = models.ForeignKey(Author, related_name="article_links", on_delete=models.PROTECT, verbose_name=_("author"))
 
     panels = [FieldPanel("author")]
 
