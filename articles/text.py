@@ -43,7 +43,3 @@ def to_arabic_indic(text: str) -> str:
     """Show ASCII digits as Arabic-Indic digits (٠١٢٣). Stored data stays ASCII."""
     return str(text).translate(ARABIC_INDIC)
 
-
-def slug_source(text: str) -> str:
-    """Text to slugify: without tashkeel and tatweel, so a slug does not carry invisible marks."""
-    return TASHKEEL.sub("", unicodedata.normalize("NFKC", text)).replace(TATWEEL, "")
