@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 AKISMET_PORT ?= 8765
 
-.PHONY: run test lint bench messages clean-venv install install-dev
+.PHONY: run test lint bench messages clean-venv install install-dev loadtest
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -44,6 +44,15 @@ BENCH_DB ?= sqlite:///$(CURDIR)/.bench.sqlite3
 bench: $(VENV)/.installed-dev
 	DATABASE_URL=$(BENCH_DB) $(PY) manage.py migrate --no-input -v 0
 	DATABASE_URL=$(BENCH_DB) $(PY) manage.py bench
+
+# A load run with faults on loopback: gunicorn on production settings, the task worker, the Akismet stand-in;
+# 200 readers and 20 commenters for 60 s (see the README's "Load test"). LOADTEST_ARGS go to manage.py loadtest.
+LOADTEST_PORT ?= 8170
+LOADTEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsroom_loadtest
+LOADTEST_REDIS_URL ?= redis://127.0.0.1:6379/7
+loadtest: $(VENV)/.installed
+	PY=$(PY) LOADTEST_PORT=$(LOADTEST_PORT) LOADTEST_DATABASE_URL=$(LOADTEST_DATABASE_URL) \
+		LOADTEST_REDIS_URL=$(LOADTEST_REDIS_URL) bash bin/loadtest $(LOADTEST_ARGS)
 
 # Re-extract and compile the Arabic catalogue after changing UI strings (needs GNU gettext).
 messages: $(VENV)/.installed

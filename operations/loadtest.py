@@ -43,6 +43,9 @@ class Config:
     akismet_port: int = 8171
     duration: float = 60.0
     readers: int = 200
+    # The readers share this many connections, as behind a proxy with an upstream connection limit: the
+    # server sees at most this many readers' requests at once, and a reader's latency includes the wait.
+    reader_connections: int = 32
     commenters: int = 20
     phase_seconds: float = 10.0
     slow_delay: float = 1.5
@@ -107,7 +110,7 @@ class Processes:
                 sys.executable, "-m", "gunicorn", "newsroom.wsgi",
                 "--workers", str(self.config.gunicorn_workers),
                 "--bind", f"127.0.0.1:{self.config.port}",
-                "--timeout", "30", "--graceful-timeout", "10",
+                "--timeout", "30", "--graceful-timeout", "10", "--no-control-socket",
             ],
         )  # fmt: skip
 
@@ -437,7 +440,8 @@ class Load:
     async def run(self) -> None:
         config = self.config
         rng = random.Random(config.run_id)
-        limits = httpx.Limits(max_connections=config.readers, max_keepalive_connections=config.readers)
+        connections = min(config.readers, config.reader_connections)
+        limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
         async with (
             httpx.AsyncClient(
                 base_url=config.base_url, headers=self.headers(), timeout=config.request_timeout, limits=limits

@@ -38,6 +38,7 @@ class Command(BaseCommand):
         parser.add_argument("--akismet-port", type=int, default=8171, help="the Akismet stand-in's port")
         parser.add_argument("--duration", type=float, default=60.0, help="seconds of load (at most 600)")
         parser.add_argument("--readers", type=int, default=200, help="concurrent readers (at most 1000)")
+        parser.add_argument("--connections", type=int, default=32, help="connections the readers share")
         parser.add_argument("--commenters", type=int, default=20, help="concurrent commenters (at most 99)")
         parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
         parser.add_argument("--phase-seconds", type=float, default=10.0, help="Akismet: ok, slow, down, each this long")
@@ -54,6 +55,7 @@ class Command(BaseCommand):
             akismet_port=options["akismet_port"],
             duration=options["duration"],
             readers=options["readers"],
+            reader_connections=options["connections"],
             commenters=options["commenters"],
             gunicorn_workers=options["workers"],
             phase_seconds=options["phase_seconds"],
@@ -77,8 +79,9 @@ class Command(BaseCommand):
             wait_for(config.base_url + "/", headers={"X-Forwarded-Proto": "https"}, what="gunicorn")
             httpx.post(f"{config.akismet_url}/_control", data={"mode": "normal", "reset": "1"})
             self._say(
-                f"Run {config.run_id}: {config.duration:.0f} s, {config.readers} readers, {config.commenters} "
-                f"commenters; Akismet ok / slow ({config.slow_delay} s) / down (HTTP 500), "
+                f"Run {config.run_id}: {config.duration:.0f} s, {config.readers} readers (sharing "
+                f"{config.reader_connections} connections), {config.commenters} commenters; "
+                f"Akismet ok / slow ({config.slow_delay} s) / down (HTTP 500), "
                 f"{config.phase_seconds:.0f} s each"
             )
             load = Load(config, processes, urls)
@@ -211,10 +214,10 @@ class Command(BaseCommand):
                 "4xx": stats.count(400, 500), "5xx": stats.count(500, 600), "none": sum(stats.failures.values()),
             }  # fmt: skip
             total.update(row)
-            p50, p99 = percentile(stats.latencies, 0.5) * 1000, percentile(stats.latencies, 0.99) * 1000
+            p50, p99 = (f"{percentile(stats.latencies, q) * 1000:.0f}" if stats.latencies else "-" for q in (0.5, 0.99))
             write(
                 f"{page:<14}{row['requests']:>9}{row['2xx']:>7}{row['3xx']:>6}{row['4xx']:>6}{row['5xx']:>6}"
-                f"{row['none']:>10}{p50:>9.0f}{p99:>9.0f}"
+                f"{row['none']:>10}{p50:>9}{p99:>9}"
             )
         write(
             f"{'total':<14}{total['requests']:>9}{total['2xx']:>7}{total['3xx']:>6}{total['4xx']:>6}"
