@@ -30,6 +30,7 @@ from urllib.parse import quote
 
 import httpx
 from django.conf import settings
+from django.utils import timezone
 
 PAGES = ("home", "section", "article", "search", "comment form", "comment post")
 # Akismet's weather, one phase each `phase_seconds`: answering, slower than usual, answering HTTP 500.
@@ -296,6 +297,7 @@ class Load:
         self.posted: list[PostedComment] = []
         self.phase = "ok"
         self.started = 0.0
+        self.started_at = None  # wall clock, for the database's timestamps
         self.deadline = 0.0
         self.https_redirects = 0
         self.forms_missing = 0
@@ -401,6 +403,30 @@ class Load:
                 outcome = f"refused HTTP {response.status_code}"
         self.posted.append(PostedComment(token, article, at, outcome, phase))
 
+    async def comment_in_flight(self, rng: random.Random) -> None:
+        """One comment posted as the author `akismet-slow`, which the stand-in answers slowly whatever its
+        mode: the gunicorn worker handling it is then certain to be found waiting for Akismet, and killed."""
+        async with httpx.AsyncClient(
+            base_url=self.config.base_url, headers=self.headers(), timeout=self.config.request_timeout
+        ) as client:
+            article = rng.choice(self.urls["commentable"])
+            response = await self._get(client, "comment form", article)
+            fields = comment_form_fields(response.text) if response is not None else None
+            csrftoken = csrf_cookie(response) if response is not None else None
+            if fields is None or not csrftoken:
+                self.forms_missing += 1
+                return
+            token = f"lt-{self.config.run_id}-c00-0001"
+            fields.update(
+                {
+                    "name": "akismet-slow",
+                    "email": f"loadtest.{self.config.run_id}.0@example.com",
+                    "url": "",
+                    "comment": f"{token} تعليق يصل والعامل ينتظر Akismet.",
+                }
+            )
+            await self._post(client, article, fields, csrftoken, token, 0, 1)
+
     async def weather(self, client: httpx.AsyncClient) -> None:
         """Akismet's mood, switched every phase_seconds: ok, slow, down, ok, ..."""
         index = 0
@@ -413,29 +439,34 @@ class Load:
         self.phase = "ok"
 
     async def faults(self) -> None:
-        """A gunicorn worker (one waiting for the slow Akismet, if one is seen within a phase) and the task
-        worker, each killed with SIGKILL once, at the planned fractions of the run."""
-        config = self.config
-        plan = sorted(
-            [
-                (config.kill_web_worker_at * config.duration, "web"),
-                (config.kill_task_worker_at * config.duration, "task"),
-            ]
+        """A gunicorn worker and the task worker, each killed with SIGKILL once, at planned fractions of the run."""
+        await asyncio.gather(self._kill_web_worker(), self._kill_task_worker())
+
+    async def _kill_task_worker(self) -> None:
+        await asyncio.sleep(
+            max(0.0, self.started + self.config.kill_task_worker_at * self.config.duration - time.monotonic())
         )
-        for at, which in plan:
-            await asyncio.sleep(max(0.0, self.started + at - time.monotonic()))
-            if which == "task":
-                self.processes.kill_task_worker(self.elapsed())
-                continue
-            victim, look_until = None, time.monotonic() + config.phase_seconds
-            while victim is None and time.monotonic() < min(look_until, self.deadline):
-                victim = self.processes.worker_waiting_for_akismet()
-                if victim is None:
-                    await asyncio.sleep(0.02)
-            how = f"Akismet {self.phase}, " + (
-                "while it waited for Akismet" if victim else "chosen at random (none seen waiting for Akismet)"
-            )
-            self.processes.kill_web_worker(victim, self.elapsed(), how)
+        self.processes.kill_task_worker(self.elapsed())
+
+    async def _kill_web_worker(self) -> None:
+        """The worker handling a comment while it waits for Akismet (the comment that is most at risk); if
+        none is seen before that comment is answered, a worker at random."""
+        config = self.config
+        await asyncio.sleep(max(0.0, self.started + config.kill_web_worker_at * config.duration - time.monotonic()))
+        posting = asyncio.ensure_future(self.comment_in_flight(random.Random(config.run_id)))
+        victim, samples = None, 0
+        while victim is None and not posting.done():
+            victim = self.processes.worker_waiting_for_akismet()
+            samples += 1
+            if victim is None:
+                await asyncio.sleep(0.02)
+        how = f"Akismet {self.phase}, " + (
+            "while it waited for Akismet on a comment"
+            if victim
+            else f"chosen at random (none seen waiting for Akismet in {samples} looks)"
+        )
+        self.processes.kill_web_worker(victim, self.elapsed(), how)
+        await posting
 
     async def run(self) -> None:
         config = self.config
@@ -449,6 +480,7 @@ class Load:
             httpx.AsyncClient(base_url=config.akismet_url, timeout=10) as akismet,
         ):
             self.started = time.monotonic()
+            self.started_at = timezone.now()
             self.deadline = self.started + config.duration
             jobs = [self.weather(akismet), self.faults()]
             jobs += [self.reader(readers, random.Random(rng.random())) for _ in range(config.readers)]

@@ -92,7 +92,7 @@ class Command(BaseCommand):
                 with contextlib.suppress(ProcessLookupError):
                     processes.task_worker.terminate()
                 processes.task_worker.wait(timeout=30)
-            rechecks = self._recheck()
+            rechecks = self._recheck(config.run_id)
             akismet_rows = httpx.get(f"{config.akismet_url}/_requests", timeout=30).json()
             server_errors = _count_tracebacks(processes.logs / "gunicorn.log", log_offset)
         finally:
@@ -170,21 +170,26 @@ class Command(BaseCommand):
             time.sleep(1)
         return False
 
-    def _recheck(self) -> list[str]:
-        """`recheck_comments` until nothing of this run is left unchecked (a batch is 100 comments),
-        with the task worker stopped, so that no two processes recheck at the same moment."""
+    def _recheck(self, run_id: str) -> list[str]:
+        """`recheck_comments` until nothing of this run is left due (a batch is 100 comments), with the
+        task worker stopped, so that no two processes recheck at the same moment."""
+        from django.utils import timezone
+
         from comments.models import ReaderComment, Status
 
-        reports = []
+        reports: list[str] = []
         for _ in range(20):
+            due = ReaderComment.objects.filter(
+                comment__startswith=f"lt-{run_id}-", status=Status.UNCHECKED, next_recheck_at__lte=timezone.now()
+            )
+            if not due.exists():
+                break
             out = StringIO()
             call_command("recheck_comments", "--no-purge", stdout=out)
             reports.append(out.getvalue().strip().replace("\n", " "))
-            if not ReaderComment.objects.filter(status=Status.UNCHECKED, next_recheck_at__isnull=False).exists():
-                break
             if "Stopped at the first failure" in reports[-1]:
                 time.sleep(2)
-        return reports
+        return reports or ["nothing of this run was left unchecked"]
 
     # --- The report -----------------------------------------------------------------------------------
 
@@ -289,10 +294,12 @@ class Command(BaseCommand):
             f"  submit-spam {sum(reports['submit-spam'].values())}, submit-ham {sum(reports['submit-ham'].values())}, "
             f"reported twice: {len(reported_twice)}"
         )
-        running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).count()
-        failed_tasks = DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).count()
+        this_run = DBTaskResult.objects.filter(enqueued_at__gte=load.started_at)
+        running = this_run.filter(status=TaskResultStatus.RUNNING).count()
+        failed_tasks = this_run.filter(status=TaskResultStatus.FAILED).count()
         write(
-            f"Task queue: {'drained' if drained else 'NOT drained in 60 s'}; left 'running' by a killed worker: "
+            f"Task queue: {'drained' if drained else 'NOT drained in 60 s'}; {this_run.count()} tasks in the run; "
+            f"left 'running' by the killed worker: "
             f"{running}; failed: {failed_tasks}"
         )
         write(f"Server log: {server_errors} traceback(s) in {processes.logs / 'gunicorn.log'}")
