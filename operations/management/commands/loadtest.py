@@ -289,6 +289,10 @@ class Command(BaseCommand):
             + ", ".join(f"asked {times}x: {n}" for times, n in sorted(Counter(checks.values()).items()))
         )
         write(f"  asked about a comment that was never stored: {len(asked_never_stored)}")
+        for token in asked_never_stored[:20]:
+            p = posted.get(token)
+            said = f"posted at t={p.at:.1f} s, {p.outcome}" if p else "not posted by this run"
+            write(f"    {token}: {said}, comment-check requests {checks[token]}")
         write(f"  comments given a verdict more than once: {len(judged_twice)}")
         write(
             f"  submit-spam {sum(reports['submit-spam'].values())}, submit-ham {sum(reports['submit-ham'].values())}, "
