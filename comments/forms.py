@@ -101,13 +101,6 @@ class ReaderCommentForm(XtdCommentForm):
                 ),
             }
         )
-        # Django's EmailField allows 320 characters; the column holds 254. The limit is checked first:
-        # a 300-character address gets "too long", not "invalid".
-        email_limit = validators.MaxLengthValidator(
-            limits["EMAIL_MAX_LENGTH"], self.fields["email"].error_messages["max_length"]
-        )
-        others = [v for v in self.fields["email"].validators if not isinstance(v, validators.MaxLengthValidator)]
-        self.fields["email"].validators = [email_limit, *others]
         self.fields["url"].label = _("Website")
         self.fields["url"].max_length = limits["URL_MAX_LENGTH"]
         self.fields["url"].widget = forms.URLInput(
@@ -131,10 +124,18 @@ class ReaderCommentForm(XtdCommentForm):
         for validator in list(self.fields["comment"].validators):
             if getattr(validator, "code", "") == "max_length":
                 validator.message = self.fields["comment"].error_messages["max_length"]
-        for name in ("name", "url"):
-            for validator in self.fields[name].validators:
-                if getattr(validator, "code", "") == "max_length":
-                    validator.message = self.fields[name].error_messages["max_length"]
+        # The columns' limits, each checked first with its own message. Setting `max_length` on a field
+        # after it is built adds no validator: django-contrib-comments declares the web address without
+        # one (PostgreSQL would refuse a longer one with an error) and Django's e-mail field allows 320
+        # characters where the column holds 254 (a 300-character address gets "too long", not "invalid").
+        for name, limit in (
+            ("name", limits["NAME_MAX_LENGTH"]),
+            ("email", limits["EMAIL_MAX_LENGTH"]),
+            ("url", limits["URL_MAX_LENGTH"]),
+        ):
+            field = self.fields[name]
+            others = [v for v in field.validators if not isinstance(v, validators.MaxLengthValidator)]
+            field.validators = [validators.MaxLengthValidator(limit, field.error_messages["max_length"]), *others]
         # A NUL character cannot be stored (PostgreSQL refuses it): Django's validator refuses it, with our words.
         for name in ("name", "email", "url", "comment", HONEYPOT_FIELD):
             for validator in self.fields[name].validators:

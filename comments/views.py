@@ -13,6 +13,7 @@ import logging
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -100,6 +101,8 @@ def post_comment(request: HttpRequest) -> HttpResponse:
             return HttpResponseBadRequest(_("This article does not exist or cannot be commented on."))
         with _in_article_language(article):
             return _post_to(request, article)
+    except SuspiciousOperation:
+        raise  # a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields...: Django's 400, nothing to give back
     except Exception:
         logger.exception("Posting a comment failed")
         return _text_to_copy(request)
