@@ -39,7 +39,8 @@ class ReaderCommentForm(XtdCommentForm):
     """Fields as on the seed page: comment*, name*, email*, website; a honeypot; a hidden reply_to.
 
     The honeypot is not a form error here (django-contrib-comments would answer a bare 400): a filled
-    honeypot is stored as spam by the moderator without asking Akismet, so a bot learns nothing.
+    honeypot is stored as spam (Akismet is told about it, as WordPress does), and the bot is told what
+    every reader is told, so it learns nothing.
     """
 
     def __init__(self, *args, **kwargs):

@@ -52,6 +52,11 @@ class Reason(models.TextChoices):
     REPEAT_POST = "repeat_post", _("Repeat post")
 
 
+def reason_labels(codes) -> list[str]:
+    """The translated labels of `Reason` codes (an unknown code, from a newer version, as it is)."""
+    return [str(Reason(code).label) if code in Reason.values else code for code in codes or ()]
+
+
 # Reasons decided when the comment was posted, which a later Akismet verdict does not change.
 STICKY_REASONS = (Reason.HONEYPOT, Reason.REPEAT_POST)
 
@@ -138,7 +143,7 @@ class ReaderComment(XtdComment):
         return self.status in PENDING_STATUSES
 
     def get_hold_reasons_display(self) -> list[str]:
-        return [str(Reason(code).label) if code in Reason.values else code for code in self.hold_reasons]
+        return reason_labels(self.hold_reasons)
 
     def get_absolute_url(self, anchor_pattern: str = "#c%(id)s") -> str:
         """The comment on its article, host-relative (never built from django.contrib.sites)."""
@@ -186,6 +191,9 @@ class CommentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def get_reasons_display(self) -> list[str]:
+        return reason_labels(self.reasons)
 
 
 class AkismetHealth(models.Model):

@@ -25,7 +25,9 @@ def known_commenter(article, email="sara@example.com"):
 
 
 @pytest.mark.django_db
-def test_an_identical_second_post_is_stored_held_as_a_repeat_and_the_reader_told(post_comment, article, fake_akismet):
+def test_an_identical_second_post_is_stored_held_as_a_repeat_and_the_reader_told(
+    post_comment, article, fake_akismet, client, request
+):
     known_commenter(article)  # so that the first copy is published and only the repeat rule holds the second
     post_comment(article, comment=TEXT)
     first = ReaderComment.objects.latest("pk")
@@ -43,6 +45,8 @@ def test_an_identical_second_post_is_stored_held_as_a_repeat_and_the_reader_told
     assert checked.reasons == ["repeat_post"]
     assert list(selectors.with_reason(ReaderComment.objects.all(), "repeat_post")) == [second]
     assert list(selectors.with_reason(ReaderComment.objects.all(), "first_comment")) == []
+    request.getfixturevalue("moderator")  # signs the same browser in as a moderator
+    assert "تعليق مكرّر" in client.get("/admin/comments/").content.decode()  # the history says why
 
 
 @pytest.mark.django_db
