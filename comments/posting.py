@@ -216,7 +216,14 @@ def _judge(comment: ReaderComment, request: HttpRequest) -> None:
         )
     now = timezone.now()
     with transaction.atomic():
-        stored = ReaderComment.objects.select_for_update().filter(pk=comment.pk).first()
+        # select_related(None): xtd's manager joins the (nullable) user, which FOR UPDATE cannot lock.
+        stored = (
+            ReaderComment.objects.select_related(None)
+            .select_for_update(of=("self",))
+            .filter(pk=comment.pk)
+            .only("status", "recheck_attempts", "akismet_verdict")
+            .first()
+        )
         if stored is None or stored.status != Status.UNCHECKED or stored.recheck_attempts or stored.akismet_verdict:
             # Deleted, moderated or rechecked while Akismet answered: that decision stands.
             if stored is not None:
