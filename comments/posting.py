@@ -110,6 +110,7 @@ def comment_post(*, request: HttpRequest, article: ArticlePage) -> Posted | Refu
         # Stored and committed: it stays unchecked and the recheck judges it. The reader is told the
         # truth ("awaiting moderation"), not shown an error for a comment that is safe.
         logger.exception("Comment %s stored but not judged; the recheck will judge it", comment.pk)
+        comment.status = Status.UNCHECKED  # what the database holds: the verdict's transaction rolled back
     return Posted(comment, repeat=Reason.REPEAT_POST in comment.hold_reasons, reasons=list(comment.hold_reasons))
 
 
