@@ -23,6 +23,7 @@ from typing import Any
 
 import akismet
 import httpx
+from akismet import _common as akismet_common
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
@@ -32,14 +33,16 @@ from .models import AkismetHealth, Verdict
 
 logger = logging.getLogger(__name__)
 
+# Sent by WordPress's plugin with `honeypot_field_name` (the honeypot's value), unknown to the package.
+EXTRA_FIELDS = ("hidden_honeypot_field",)
 # The fields a stored payload may carry (what comment-check accepts besides the key and blog).
-PAYLOAD_FIELDS = frozenset({"user_ip", *akismet.AkismetArguments.__optional_keys__})
+PAYLOAD_FIELDS = frozenset({"user_ip", *akismet.AkismetArguments.__optional_keys__, *EXTRA_FIELDS})
 # After a 429, nobody asks Akismet again before this time (seconds from Retry-After, cached).
 BACKOFF_CACHE_KEY = "comments:akismet:backoff-until"
 DEFAULT_RETRY_AFTER_SECONDS = 60
 
 _lock = threading.Lock()
-_client: akismet.SyncClient | None = None
+_client: Client | None = None
 _client_key: tuple | None = None
 
 
@@ -60,6 +63,27 @@ class RewritingTransport(httpx.HTTPTransport):
         )
         request.headers["Host"] = request.url.netloc.decode("ascii")
         return super().handle_request(request)
+
+
+class Client(akismet.SyncClient):
+    """The package's client, also sending `hidden_honeypot_field`.
+
+    The package checks keyword arguments against its list of documented fields, which lacks the
+    honeypot's value that WordPress's plugin sends beside `honeypot_field_name`; this adds the extra
+    fields to the form data after that check, and changes nothing else."""
+
+    def _post_request(self, version, endpoint, user_ip, **kwargs):
+        extra = {name: kwargs.pop(name) for name in EXTRA_FIELDS if name in kwargs}
+        if not extra:
+            return super()._post_request(version, endpoint, user_ip, **kwargs)
+        data = {
+            "api_key": self._config.key,
+            "blog": self._config.url,
+            "user_ip": user_ip,
+            **akismet_common._prepare_post_kwargs(kwargs, endpoint),
+            **extra,
+        }
+        return self._request("POST", version, endpoint, data=data)
 
 
 @dataclass(frozen=True)
@@ -83,7 +107,7 @@ def _config() -> akismet.Config:
     return akismet.Config(key=key, url=blog)
 
 
-def get_client() -> akismet.SyncClient:
+def get_client() -> Client:
     """The shared client, rebuilt only when its settings change (tests point it at a new stand-in)."""
     global _client, _client_key
     config = _config()
@@ -97,7 +121,7 @@ def get_client() -> akismet.SyncClient:
                 timeout=httpx.Timeout(settings.AKISMET_TIMEOUT),
                 transport=RewritingTransport(settings.AKISMET_API_URL),
             )
-            _client = akismet.SyncClient(config=config, http_client=http_client)
+            _client = Client(config=config, http_client=http_client)
             _client_key = key
         return _client
 

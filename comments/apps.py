@@ -16,9 +16,10 @@ class CommentsConfig(AppConfig):
 
     def ready(self):
         import django_comments_xtd.models as xtd_models
+        import django_comments_xtd.views as xtd_views
         from django.db.models.signals import pre_save
-
-        from . import moderation
+        from django_comments.signals import comment_was_posted, comment_will_be_posted
+        from django_comments_xtd.models import TmpXtdComment
 
         # xtd's AppConfig.ready() connects `models.publish_or_unpublish_on_pre_save` by name. Our app is
         # listed first, so replacing the name here makes xtd connect the guard instead; the disconnect
@@ -27,4 +28,11 @@ class CommentsConfig(AppConfig):
         if original is not keep_replies_as_they_are:
             pre_save.disconnect(original, sender="comments.ReaderComment")
             xtd_models.publish_or_unpublish_on_pre_save = keep_replies_as_they_are
-        moderation.connect()
+
+        # Comments are posted by comments.posting only. django-comments-xtd connects its own posting
+        # receivers (the one that stores a comment among them) when its views module is first imported,
+        # which otherwise happens at the first template a process renders: imported here, at start-up,
+        # and disconnected, every process is in the same state whatever it served first, and no second
+        # path can store (or silently skip) a comment. See comments/posting.py.
+        comment_will_be_posted.disconnect(xtd_views.on_comment_will_be_posted, sender=TmpXtdComment)
+        comment_was_posted.disconnect(xtd_views.on_comment_was_posted, sender=TmpXtdComment)

@@ -38,6 +38,29 @@ class Verdict(models.TextChoices):
     ERROR = "error", _("Error")
 
 
+class Reason(models.TextChoices):
+    """Why a comment is not published: kept on the comment (`hold_reasons`) and on the history line that
+    set them, so a moderation queue can show and filter them. Codes are stable; labels are translated."""
+
+    AKISMET_SPAM = "akismet_spam", _("Akismet: spam")
+    AKISMET_DISCARD = "akismet_discard", _("Akismet: blatant spam")
+    AKISMET_UNREACHABLE = "akismet_unreachable", _("Akismet could not be asked")
+    FIRST_COMMENT = "first_comment", _("First comment from this commenter")
+    TOO_MANY_LINKS = "too_many_links", _("Too many links")
+    HOLD_ALL = "hold_all", _("The site holds every comment")
+    HONEYPOT = "honeypot", _("Hidden field filled (a bot)")
+    REPEAT_POST = "repeat_post", _("Repeat post")
+
+
+def reason_labels(codes) -> list[str]:
+    """The translated labels of `Reason` codes (an unknown code, from a newer version, as it is)."""
+    return [str(Reason(code).label) if code in Reason.values else code for code in codes or ()]
+
+
+# Reasons decided when the comment was posted, which a later Akismet verdict does not change.
+STICKY_REASONS = (Reason.HONEYPOT, Reason.REPEAT_POST)
+
+
 # Statuses a moderator still has to look at (the "pending" queue of the workspace).
 PENDING_STATUSES = (Status.HELD, Status.UNCHECKED)
 # Statuses that are not shown and were decided to be spam (by Akismet or a person).
@@ -82,6 +105,10 @@ class ReaderComment(XtdComment):
     akismet_error = models.CharField(_("last Akismet error"), max_length=300, blank=True)
     recheck_attempts = models.PositiveSmallIntegerField(_("recheck attempts"), default=0)
     next_recheck_at = models.DateTimeField(_("next recheck"), null=True, blank=True)
+    # Why the system did not publish it: `Reason` codes, in the order they were found (empty when it was
+    # published at once). A moderator's later decision leaves them as they were, for the record. A list in
+    # a JSON column, so the same code works on SQLite and PostgreSQL; `selectors.with_reason` filters on it.
+    hold_reasons = models.JSONField(_("hold reasons"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("reader comment")
@@ -115,6 +142,9 @@ class ReaderComment(XtdComment):
     def is_pending(self) -> bool:
         return self.status in PENDING_STATUSES
 
+    def get_hold_reasons_display(self) -> list[str]:
+        return reason_labels(self.hold_reasons)
+
     def get_absolute_url(self, anchor_pattern: str = "#c%(id)s") -> str:
         """The comment on its article, host-relative (never built from django.contrib.sites)."""
         url = self.article.url if self.article_id and self.article else ""
@@ -122,6 +152,7 @@ class ReaderComment(XtdComment):
 
 
 class EventKind(models.TextChoices):
+    RECEIVED = "received", _("Received")
     CHECKED = "checked", _("Checked by Akismet")
     RECHECKED = "rechecked", _("Rechecked by Akismet")
     STATUS_CHANGED = "status_changed", _("Status changed")
@@ -149,6 +180,8 @@ class CommentEvent(models.Model):
         related_name="+",
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # The comment's `hold_reasons` as this step left them (empty when the step did not judge it).
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
 
     class Meta:
@@ -158,6 +191,9 @@ class CommentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def get_reasons_display(self) -> list[str]:
+        return reason_labels(self.reasons)
 
 
 class AkismetHealth(models.Model):

@@ -91,6 +91,13 @@ def filter_by_email(qs: QuerySet[ReaderComment], email: str) -> QuerySet[ReaderC
     return qs.alias(email_key=Lower("user_email")).filter(email_key=Lower(Value(email.strip())))
 
 
+def with_reason(qs: QuerySet[ReaderComment], reason: str) -> QuerySet[ReaderComment]:
+    """Comments held (or sent to spam) for this `Reason` code. `hold_reasons` is a JSON list; matching
+    its text for the quoted code works on SQLite and PostgreSQL alike (codes never contain one another
+    with quotes around them)."""
+    return qs.filter(hold_reasons__icontains=f'"{reason}"')
+
+
 def has_approved_comment(*, email: str, exclude_pk: int | None = None) -> bool:
     """Has this address a published comment? (WordPress's test for "known commenter", asked for every
     comment posted.)

@@ -43,9 +43,12 @@ def purge_article_cache(*, article: ArticlePage | None) -> None:
         logger.exception("Could not purge the cache for article %s", article.pk)
 
 
-def _record(comment: ReaderComment, kind: str, *, actor=None, verdict: str = "", note: str = "", **statuses):
+def _record(
+    comment: ReaderComment, kind: str, *, actor=None, verdict: str = "", note: str = "", reasons=None, **statuses
+):
     return CommentEvent.objects.create(
         comment=comment,
+        reasons=list(reasons or []),
         kind=kind,
         actor=actor if actor is not None and actor.is_authenticated else None,
         verdict=verdict,
@@ -166,20 +169,20 @@ def recheck(*, comment: ReaderComment, actor: AbstractBaseUser | None = None, re
         comment.akismet_checked_at = now
         comment.akismet_error = ""
         comment.next_recheck_at = None
-        note = ""
         if comment.status in (Status.UNCHECKED, Status.HELD):
-            status, note = moderation.status_for_verdict(
+            status, reasons = moderation.judge(
                 result.verdict,
-                name=comment.user_name,
                 email=comment.user_email,
                 text=comment.comment,
+                reasons=comment.hold_reasons,
                 exclude_pk=comment.pk,
             )
             comment.status = status
+            comment.hold_reasons = reasons
             if status != previous:
                 comment.status_changed_at = now
         comment.save()
-        _record(comment, EventKind.RECHECKED, actor=actor, verdict=result.verdict, note=note)
+        _record(comment, EventKind.RECHECKED, actor=actor, verdict=result.verdict, reasons=comment.hold_reasons)
         if comment.status != previous:
             _record(comment, EventKind.STATUS_CHANGED, actor=actor, from_status=previous, to_status=comment.status)
             if Status.PUBLISHED in (previous, comment.status):

@@ -1,34 +1,37 @@
-"""Reader-facing comment views: posting (a thin wrapper round django-comments-xtd's flow) and the
+"""Reader-facing comment views: posting (the page around `posting.comment_post`) and the
 no-JavaScript reply page.
 
-Why a wrapper: django_comments answers a refused post with a bare 400 and sends a published comment
-through the content-type redirect, which 404s for Wagtail pages (no get_absolute_url) or goes to
-django.contrib.sites' domain. Here the reader always lands back on the article, on the host they came
-from: a published comment at `#c<id>`; anything else (held, unchecked, spam, discarded) with the same
-"awaiting moderation" message, so a spammer learns nothing.
+The reader always lands back on the article, on the host they came from: a published comment at
+`#c<id>`; anything else (held, unchecked, spam, discarded) with the same "awaiting moderation" message,
+so a spammer learns nothing; a repeat post with "you already posted this". A refusal shows the form
+again with the reader's text; an unexpected error shows the text to copy.
 """
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import csrf
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_POST
-from django_comments.views.comments import post_comment as xtd_post_comment
 from django_comments_xtd import get_form
 from django_comments_xtd.models import max_thread_level_for_content_type
 
 from articles.models import ArticlePage
 
-from . import notices, selectors
+from . import notices, posting, selectors
 from .models import ReaderComment, Status
-from .moderation import REQUEST_COMMENT_ATTR, is_rate_limited
+
+logger = logging.getLogger(__name__)
 
 
 def article_url(article: ArticlePage, request: HttpRequest) -> str:
@@ -38,10 +41,10 @@ def article_url(article: ArticlePage, request: HttpRequest) -> str:
 def _target_article(request: HttpRequest) -> ArticlePage | None:
     if request.POST.get("content_type") != "articles.articlepage":
         return None
-    try:
-        return ArticlePage.objects.live().select_related("locale").get(pk=int(request.POST.get("object_pk", "")))
-    except (ValueError, ArticlePage.DoesNotExist):
+    object_pk = request.POST.get("object_pk", "")
+    if not (object_pk.isascii() and object_pk.isdigit() and len(object_pk) <= 18):  # fits a 64-bit key
         return None
+    return ArticlePage.objects.live().select_related("locale").filter(pk=int(object_pk)).first()
 
 
 def _render_form_again(
@@ -90,48 +93,76 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 @csrf_protect
 @require_POST
 def post_comment(request: HttpRequest) -> HttpResponse:
-    article = _target_article(request)
-    if article is None:
-        return HttpResponseBadRequest(_("This article does not exist or cannot be commented on."))
-    with _in_article_language(article):
-        return _post_to(request, article)
+    """The comment form's target. Deciding and storing is `posting.comment_post`; this turns its answer
+    into a page. Whatever goes wrong, the reader gets their text back, never a bare error page."""
+    try:
+        article = _target_article(request)
+        if article is None:
+            return HttpResponseBadRequest(_("This article does not exist or cannot be commented on."))
+        with _in_article_language(article):
+            return _post_to(request, article)
+    except SuspiciousOperation:
+        raise  # a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields...: Django's 400, nothing to give back
+    except Exception:
+        logger.exception("Posting a comment failed")
+        return _text_to_copy(request)
+
+
+def _text_to_copy(request: HttpRequest) -> HttpResponse:
+    """An unexpected error (a database outage, a bug): a page that needs nothing but the template, with
+    the reader's text to copy. No base template: it reads site settings from the database, which may be
+    what failed."""
+    try:
+        text = request.POST.get("comment", "")
+    except Exception:  # the body itself could not be read
+        text = ""
+    # render_to_string without the request: no context processors, which query the database.
+    response = HttpResponse(render_to_string("comments/post_failed.html", {"text": text}), status=503)
+    response["Retry-After"] = "60"
+    return response
 
 
 def _post_to(request: HttpRequest, article: ArticlePage) -> HttpResponse:
     back = article_url(article, request)
-    if not selectors.comments_open(article=article):
-        # Closed while the reader was writing: nothing is stored, but their text is shown so they can copy it.
-        context = {"article": article, "text": request.POST.get("comment", "")}
-        return render(request, "comments/closed.html", context, status=403)
-    if is_rate_limited(request):
-        return _render_form_again(
+    outcome = posting.comment_post(request=request, article=article)
+    if isinstance(outcome, posting.Refused):
+        if outcome.kind == "closed":
+            # Closed while the reader was writing: nothing is stored, but their text is shown so they can copy it.
+            context = {"article": article, "text": request.POST.get("comment", "")}
+            return render(request, "comments/closed.html", context, status=403)
+        if outcome.kind == "rate_limited":
+            return _render_form_again(
+                request,
+                article,
+                _("You have posted several comments in a short time. Please wait a few minutes and try again."),
+                status=429,
+            )
+        if outcome.kind == "stale":
+            # django-contrib-comments would answer a bare 400 and the reader's text would be gone. The usual
+            # cause is innocent: the article stayed open longer than COMMENTS_TIMEOUT (2 hours) while the
+            # reader wrote, or the site's secret key changed since the page was served.
+            return _render_form_again(
+                request,
+                article,
+                _(
+                    "Your comment was not sent because the page was open for a long time. Your text is kept "
+                    "below: please send it again."
+                ),
+                status=400,
+                fresh_security=True,
+            )
+        # A field the form refuses: the form again with the reader's text and what to correct.
+        return render(request, "comments/preview.html", {"form": outcome.form, "article": article})
+
+    comment = outcome.comment
+    if outcome.repeat:
+        notices.add(
             request,
-            article,
-            _("You have posted several comments in a short time. Please wait a few minutes and try again."),
-            status=429,
+            messages.WARNING,
+            _("You have already posted this comment. This copy is kept and waits for a moderator."),
         )
-
-    if get_form()(article, data=request.POST).security_errors():
-        # django-contrib-comments would answer a bare 400 and the reader's text would be gone. The usual
-        # cause is innocent: the article stayed open longer than COMMENTS_TIMEOUT (2 hours) while the
-        # reader wrote, or the site's secret key changed since the page was served.
-        return _render_form_again(
-            request,
-            article,
-            _(
-                "Your comment was not sent because the page was open for a long time. Your text is kept below: "
-                "please send it again."
-            ),
-            status=400,
-            fresh_security=True,
-        )
-
-    response = xtd_post_comment(request, next=back)
-    if response.status_code != 302:
-        return response  # the form with its errors (comments/preview.html), or a failed security check
-
-    comment: ReaderComment | None = getattr(request, REQUEST_COMMENT_ATTR, None)
-    if comment is not None and comment.status == Status.PUBLISHED:
+        return HttpResponseRedirect(back + "#comments")
+    if comment.status == Status.PUBLISHED:
         notices.add(request, messages.SUCCESS, _("Thank you: your comment is published."))
         return HttpResponseRedirect(f"{back}#c{comment.pk}")
     notices.add(request, messages.INFO, _("Thank you: your comment is awaiting moderation."))

@@ -92,8 +92,10 @@ def test_spam_is_never_shown_and_sits_in_spam(post_comment, article, fake_akisme
     html = response.content.decode()
     assert AWAITING in html
     assert "اشترِ الآن" not in client.get(article.url).content.decode()
-    event = CommentEvent.objects.get(comment=comment)
-    assert (event.kind, event.verdict, event.to_status) == (EventKind.CHECKED, Verdict.SPAM, Status.SPAM)
+    received, checked = CommentEvent.objects.filter(comment=comment)
+    assert (received.kind, received.to_status) == (EventKind.RECEIVED, Status.UNCHECKED)
+    assert (checked.kind, checked.verdict, checked.to_status) == (EventKind.CHECKED, Verdict.SPAM, Status.SPAM)
+    assert checked.reasons == comment.hold_reasons == ["akismet_spam"]
 
 
 @pytest.mark.django_db
@@ -130,12 +132,18 @@ def test_the_reader_sees_the_same_message_for_held_spam_and_discard(post_comment
 
 
 @pytest.mark.django_db
-def test_honeypot_is_spam_without_asking_akismet(post_comment, article, fake_akismet):
+def test_honeypot_is_spam_and_akismet_is_told_about_the_honeypot(post_comment, article, fake_akismet):
+    """As WordPress's plugin: the bot's comment is still sent to Akismet (which learns from it) with the
+    honeypot's name and value; it goes to spam whatever Akismet says."""
     response = post_comment(article, honeypot="http://bot.example")
     assert response.status_code == 302
     comment = ReaderComment.objects.get()
     assert comment.status == Status.SPAM
-    assert fake_akismet.requests_to("comment-check") == []
+    assert comment.hold_reasons == ["honeypot"]  # Akismet said ham: the honeypot alone decides
+    [check] = fake_akismet.requests_to("comment-check")
+    assert check.value("honeypot_field_name") == "honeypot"
+    assert check.value("hidden_honeypot_field") == "http://bot.example"
+    assert fake_akismet.requests_to("submit-spam") == []
 
 
 @pytest.mark.django_db

@@ -306,6 +306,9 @@ COMMENTS = {
     "RECHECK_BATCH_SIZE": 100,
     "RECHECK_GIVE_UP_DAYS": env_int("COMMENTS_RECHECK_GIVE_UP_DAYS", 15),
     # E-mail the addresses in MODERATOR_EMAILS when a comment is held for a person.
+    # The same text (after the Arabic normaliser) from the same e-mail address or IP within this many
+    # minutes is stored and held as a repeat post, and the reader is told so (0: no check).
+    "REPEAT_WINDOW_MINUTES": env_int("COMMENTS_REPEAT_WINDOW_MINUTES", 1440),
     "NOTIFY_MODERATORS": env_bool("COMMENTS_NOTIFY_MODERATORS", False),
     "MODERATOR_EMAILS": env_list("COMMENTS_MODERATOR_EMAILS"),
 }

@@ -1,16 +1,27 @@
-"""Production: everything from the environment; refuses to start without a SECRET_KEY."""
+"""Production: everything from the environment; refuses to start without a SECRET_KEY or a REDIS_URL."""
 
 import os
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_bool, env_int, env_list
+from .base import REDIS_URL, env_bool, env_int, env_list
 
 DEBUG = False
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment for production.")
+# One cache shared by every worker: the comment rate limit, the Akismet back-off after a 429 and the
+# page-cache generation must be the same in every process. The per-process memory cache base.py falls
+# back to would give each gunicorn worker its own (a reader gets RATE_LIMIT_COUNT comments per worker,
+# and a published article could be served stale by the workers that did not publish it). Redis rather
+# than Django's database cache: that one writes every cached page into PostgreSQL and counts the table
+# on each write to cull it, load the site's database does not need.
+if not REDIS_URL:
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set in the environment for production (e.g. redis://127.0.0.1:6379/0): "
+        "every worker must share one cache."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
