@@ -179,28 +179,32 @@ def test_no_accessibility_violations_on_the_public_pages(chromium, live_server, 
     assert not found, "\n".join(f"{where}: {v}" for where, items in found.items() for v in items)
 
 
+MEASURE_LEAD = """card => {
+    const column = card.parentElement.getBoundingClientRect();
+    const body = card.querySelector('.card__body').getBoundingClientRect();
+    return {columns: getComputedStyle(card).gridTemplateColumns.split(' ').length,
+            card: card.getBoundingClientRect().width, column: column.width, text: body.width,
+            media: card.querySelectorAll('.card__media').length};
+}"""
+
+
 def test_a_lead_story_without_a_picture_spans_its_column(chromium, live_server):
+    """On a desktop the text lead fills its column on the front page and on its section's page: no empty
+    picture column beside bare text."""
     data = newsroom(lead_has_image=False)
     with chromium() as browser:
-        page = open_page(browser, live_server.url, data["pages"]["home"], WIDTHS["desktop"])
-        lead = page.eval_on_selector(
-            ".front-top__lead .card--lead",
-            """card => {
-                const column = card.parentElement.getBoundingClientRect();
-                const box = card.getBoundingClientRect();
-                const title = card.querySelector('.card__title').getBoundingClientRect();
-                return {columns: getComputedStyle(card).gridTemplateColumns.split(' ').length,
-                        card: box.width, column: column.width, title: title.width,
-                        media: card.querySelectorAll('.card__media').length,
-                        secondary: document.querySelectorAll('.front-top__secondary .card__media').length};
-            }""",
-        )
-        rails = page.eval_on_selector_all(".front-top > .rail", "rails => rails.map(r => r.id || r.className)")
-    assert lead["media"] == 0 and lead["columns"] == 1
-    assert lead["card"] == pytest.approx(lead["column"], abs=1)
-    assert lead["title"] > 0.9 * lead["card"] - 48  # the headline runs across the card, padding aside
-    assert lead["secondary"] == 2  # two stories with pictures right under it fill the column
-    assert len(rails) == 2  # latest headlines and most read beside it
+        home = open_page(browser, live_server.url, data["pages"]["home"], WIDTHS["desktop"])
+        leads = {"home": home.eval_on_selector(".front-top__lead .card--lead", MEASURE_LEAD)}
+        pictures_under_it = home.eval_on_selector_all(".front-top__secondary .card__media", "els => els.length")
+        rails = home.eval_on_selector_all(".front-top > .rail", "rails => rails.length")
+        section = open_page(browser, live_server.url, data["pages"]["section"], WIDTHS["desktop"])
+        leads["section"] = section.eval_on_selector(".listing__lead .card--lead", MEASURE_LEAD)
+    for where, lead in leads.items():
+        assert lead["media"] == 0 and lead["columns"] == 1, where
+        assert lead["card"] == pytest.approx(lead["column"], abs=1), where
+        assert lead["text"] > 0.85 * lead["card"], where  # the text has the card's width, padding aside
+    assert pictures_under_it == 2  # two stories with pictures right under it fill the column
+    assert rails == 2  # latest headlines and most read beside it
 
 
 def test_an_article_loads_under_150_kb_of_self_hosted_fonts_in_two_typefaces(chromium, live_server):
