@@ -329,6 +329,29 @@ class ArticlePage(Page):
         return normalise_arabic(" ".join(tag.name for tag in self.tags.all()))
 
 
+class ArticleDailyViews(models.Model):
+    """How often an article was read on one day (the newsroom's time zone), for the "most read" list.
+
+    Counted without cookies or IP addresses: a reader's browser sends one beacon per article view
+    (static/js/article.js), and only the day's total is kept. One row per article and day, so the
+    list is a sum over a few days of rows, read through the (day, article, views) index."""
+
+    article = models.ForeignKey(
+        ArticlePage, verbose_name=_("article"), on_delete=models.CASCADE, related_name="daily_views"
+    )
+    day = models.DateField(_("day"))
+    views = models.PositiveIntegerField(_("views"), default=0)
+
+    class Meta:
+        verbose_name = _("daily article views")
+        verbose_name_plural = _("daily article views")
+        constraints = [models.UniqueConstraint(fields=["article", "day"], name="articles_views_one_row_per_day")]
+        indexes = [models.Index(fields=["day", "article", "views"], name="articles_views_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.day}: {self.views}"
+
+
 def paginate(request, items, per_page: int | None = None):
     """A page of `items` for `?page=N`; out-of-range or junk page numbers answer 404, not a crash."""
     paginator = Paginator(items, per_page or settings.NEWSROOM["SECTION_PAGE_SIZE"])

@@ -6,11 +6,12 @@ pages cannot leak into one of them by a forgotten filter.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window, prefetch_related_objects
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Window, prefetch_related_objects
 from django.db.models.functions import Length, RowNumber, Substr
 from django.utils import timezone
 from wagtail.models import Locale, Page, PageViewRestriction
@@ -166,3 +167,22 @@ def front_page(*, home: HomePage) -> dict:
         "latest": latest[1:],
         "section_blocks": section_blocks,
     }
+
+
+def most_read(*, locale: Locale | int, days: int | None = None, limit: int | None = None) -> list[ArticlePage]:
+    """The edition's most read live articles over the last `days` days (today included), most views first.
+
+    One query: the day-range scan of the (day, article, views) index finds the few thousand counters of
+    those days, whatever the size of the archive; only published, public articles of the edition count.
+    Each article carries `recent_views`."""
+    days = days or settings.NEWSROOM["MOST_READ_DAYS"]
+    limit = limit or settings.NEWSROOM["MOST_READ_COUNT"]
+    since = timezone.localdate() - datetime.timedelta(days=days - 1)
+    return list(
+        published_articles(locale=locale)
+        .select_related(None)
+        .filter(daily_views__day__gte=since)
+        .annotate(recent_views=Sum("daily_views__views"))
+        .order_by("-recent_views", "-first_published_at", "-pk")[:limit]
+    )
+

@@ -19,9 +19,13 @@ from __future__ import annotations
 import logging
 
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 from wagtail.images.models import Filter
 
-from .models import ArticlePage
+from .models import ArticleDailyViews, ArticlePage
+from .selectors import published_articles
 from .seo import FEED_IMAGE_FILTER, SOCIAL_IMAGE_FILTER
 
 logger = logging.getLogger(__name__)
@@ -88,3 +92,25 @@ def content_generation_bump() -> None:
         cache.incr(GENERATION_KEY)
     except ValueError:  # not set yet (or evicted): any new value differs from what keys were made with
         cache.set(GENERATION_KEY, content_generation() + 1, timeout=None)
+
+
+# --- Most read: one counter per article and day ----------------------------------------------------------
+
+
+def article_view_record(*, article_id: int) -> bool:
+    """Count one view of a live, public article today; False (nothing counted) for anything else.
+
+    One UPDATE for every view after the day's first; the first also checks the article is published,
+    so a beacon sent with a draft's or a made-up id stores nothing. No reader data is kept."""
+    day = timezone.localdate()
+    today = ArticleDailyViews.objects.filter(article_id=article_id, day=day)
+    if today.update(views=F("views") + 1):
+        return True
+    if not published_articles().filter(pk=article_id).exists():
+        return False
+    try:
+        with transaction.atomic():
+            ArticleDailyViews.objects.create(article_id=article_id, day=day, views=1)
+    except IntegrityError:  # another request created today's row first
+        today.update(views=F("views") + 1)
+    return True

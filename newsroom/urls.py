@@ -9,7 +9,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from articles import feeds, search, sitemaps
+from articles import feeds, search, sitemaps, views
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -17,6 +17,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("comments/", include("comments.urls")),
+    # The "most read" counter: one anonymous beacon per article view (static/js/article.js).
+    path("views/<int:article_id>/", views.article_view_beacon, name="article_view_beacon"),
     # Sitemaps and robots.txt list both editions, so they sit outside i18n_patterns.
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap_index"),
     path("sitemap-<str:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),

@@ -90,6 +90,19 @@ def news_date(context, value, with_time: bool = False, hijri: bool = True) -> Sa
 
 
 @register.simple_tag(takes_context=True)
+def news_time(context, value) -> SafeString:
+    """A compact time for a headline list: the time of day for today's stories ("3:05 م"), the day and
+    month for older ones ("4 مارس"), in the outlet's digits."""
+    if not value:
+        return mark_safe("")
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    shown = date_format(local, "TIME_FORMAT" if local.date() == timezone.localdate() else "MONTH_DAY_FORMAT")
+    shown = localise_digits(shown, arabic_indic=_uses_arabic_digits(context))
+    machine = local.replace(microsecond=0).isoformat()
+    return format_html('<time class="news-time" datetime="{}">{}</time>', machine, shown)
+
+
+@register.simple_tag(takes_context=True)
 def news_number(context, value) -> str:
     """A number in the outlet's digits (Arabic-Indic or Western) on the Arabic edition."""
     return localise_digits(value, arabic_indic=_uses_arabic_digits(context))
@@ -228,6 +241,45 @@ def body_cache(context, page) -> dict | None:
     return {"seconds": seconds, "key": key}
 
 
+# Share icons: simple single-path glyphs (24×24, drawn in currentColor), inline so no request leaves the site.
+SHARE_ICONS = {
+    "whatsapp": (
+        "M12 2a10 10 0 0 0-8.6 15.1L2 22l5-1.3A10 10 0 1 0 12 2Zm0 18.2a8.2 8.2 0 0 1-4.2-1.2l-.3-.2-3 .8.8-2.9"
+        "-.2-.3A8.2 8.2 0 1 1 12 20.2Zm4.5-6.1c-.2-.1-1.5-.7-1.7-.8-.2-.1-.4-.1-.6.1l-.8 1c-.1.2-.3.2-.5.1a6.7 6.7"
+        " 0 0 1-3.3-2.9c-.3-.4.3-.4.7-1.4.1-.2 0-.3 0-.4l-.8-1.8c-.2-.5-.4-.4-.6-.4h-.5a1 1 0 0 0-.7.3 3 3 0 0 0"
+        "-.9 2.2 5.2 5.2 0 0 0 1.1 2.8 11.9 11.9 0 0 0 4.6 4c1.7.7 2.4.8 3.2.7.5-.1 1.5-.6 1.8-1.2.2-.6.2-1.1.1"
+        "-1.2l-.5-.3Z"
+    ),
+    "telegram": (
+        "M21.4 3.6 2.9 10.7c-1.3.5-1.2 1.2-.2 1.5l4.7 1.5 1.8 5.6c.2.6.4.8.9.8.4 0 .6-.2.9-.4l2.3-2.2 4.7 3.5c.9.5"
+        " 1.5.2 1.7-.8l3.1-14.6c.3-1.3-.5-1.9-1.4-1.5ZM9.6 14.2l-.4 4-1.4-4.6 10.8-6.8-9 7.4Z"
+    ),
+    "x": (
+        "M17.8 3h3.1l-6.8 7.8 8 10.2h-6.3l-4.9-6.4L5.3 21H2.2l7.3-8.3L1.9 3h6.4l4.4 5.9L17.8 3Zm-1.1 16.2h1.7"
+        "L7.4 4.7H5.6l11.1 14.5Z"
+    ),
+    "facebook": (
+        "M13.5 21.9v-7.6h2.6l.4-3h-3v-1.9c0-.9.3-1.5 1.5-1.5h1.6V5.2a21 21 0 0 0-2.3-.1c-2.3 0-3.9 1.4-3.9 4"
+        "v2.2H7.8v3h2.6v7.6a10 10 0 1 1 3.1 0Z"
+    ),
+    "copy": (
+        "M10.6 13.4a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1.1 1.1 1.4 1.4 1.1-1.1a2 2 0 0 1 2.9 2.9l-3 3a2 2 0 0 1-2.9"
+        " 0l-1.4 1.4Zm2.8-2.8a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1.1-1.1-1.4-1.4-1.1 1.1a2 2 0 0 1-2.9-2.9l3-3a2"
+        " 2 0 0 1 2.9 0l1.4-1.4Z"
+    ),
+}
+
+
+@register.simple_tag
+def share_icon(network: str) -> SafeString:
+    """A network's icon as inline SVG, hidden from assistive technology (the link's text names it)."""
+    return format_html(
+        '<svg class="share__icon" aria-hidden="true" focusable="false" width="20" height="20" viewBox="0 0 24 24">'
+        '<path fill="currentColor" d="{}"/></svg>',
+        SHARE_ICONS[network],
+    )
+
+
 @register.simple_tag(takes_context=True)
 def share_links(context, page) -> list[dict]:
     """Plain share links (no third-party scripts): each network's own share URL with ours in it."""
@@ -246,6 +298,30 @@ def share_links(context, page) -> list[dict]:
     ]
 
 
+@register.simple_tag(takes_context=True)
+def site_logo(context, site_settings) -> dict | None:
+    """The outlet's logo (NewsroomSettings.logo) drawn 96 px high for the header, as its URL and size.
+
+    Cached under the image's id for `PAGE_CACHE_SECONDS`, so a page view costs no query for it (the
+    settings row, read anyway, carries the id); choosing another logo changes the key at once."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    logo_id = getattr(site_settings, "logo_id", None)
+    if not logo_id:
+        return None
+    key = f"newsroom:logo:{logo_id}"
+    logo = cache.get(key)
+    if logo is None:
+        try:
+            rendition = site_settings.logo.get_rendition("height-96")
+        except Exception:  # an unreadable file: the site's name in text, as without a logo
+            return None
+        logo = {"url": rendition.url, "width": rendition.width, "height": rendition.height}
+        cache.set(key, logo, settings.NEWSROOM["PAGE_CACHE_SECONDS"])
+    return logo
+
+
 @register.inclusion_tag("articles/breaking_news.html", takes_context=True)
 def breaking_news(context):
     """The breaking-news strip for the page's edition (empty when nothing is breaking)."""
@@ -254,3 +330,31 @@ def breaking_news(context):
     page = context.get("page")
     items = breaking_news_selector(locale=page.locale_id) if page is not None else []
     return {"items": items, "request": context.get("request")}
+
+
+@register.inclusion_tag("articles/most_read.html", takes_context=True)
+def most_read(context, aside=False):
+    """The edition's "most read" list (articles/selectors.most_read) as titles and links.
+
+    Cached for `PAGE_CACHE_SECONDS` under the content generation, so the sum over the recent days runs
+    once per edition and period rather than on every page view, and an unpublished article leaves the
+    list at once (unpublishing starts a new generation). `aside=True` makes it a complementary landmark
+    (beside an article) rather than a section of the front page."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from articles.selectors import most_read as most_read_selector
+    from articles.services import content_generation
+
+    page, request = context.get("page"), context.get("request")
+    links = []
+    if page is not None:
+        key = f"newsroom:most-read:{page.locale_id}:{translation.get_language()}:{content_generation()}"
+        links = cache.get(key)
+        if links is None:
+            links = [
+                {"title": article.title, "url": article.get_url(request)}
+                for article in most_read_selector(locale=page.locale_id)
+            ]
+            cache.set(key, links, settings.NEWSROOM["PAGE_CACHE_SECONDS"])
+    return {"links": links, "request": request, "aside": aside}

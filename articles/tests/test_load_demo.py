@@ -26,6 +26,7 @@ from articles import demo_content
 from articles.demo_images import render_jpeg
 from articles.models import (
     ArticleAuthor,
+    ArticleDailyViews,
     ArticlePage,
     ArticleRelatedPick,
     ArticleTag,
@@ -56,6 +57,7 @@ def snapshot() -> dict:
         "article tags": ArticleTag.objects.count(),
         "bylines": ArticleAuthor.objects.count(),
         "related picks": ArticleRelatedPick.objects.count(),
+        "view counts": sorted(ArticleDailyViews.objects.values_list("article_id", "day", "views")),
         "locales": Locale.objects.count(),
         "sites": Site.objects.count(),
         "settings": NewsroomSettings.objects.count(),
@@ -171,6 +173,12 @@ def test_pages_are_served(demo, client):
     html = client.get(property_report.url).content.decode()
     assert "ا\ufef7سد" in html
     assert "Al-Marsad" in client.get("/en/").content.decode()
+
+
+def test_both_front_pages_have_a_most_read_column(demo, client):
+    for url in ("/", "/en/"):
+        html = client.get(url).content.decode()
+        assert html.count('class="most-read__item"') == 5, url
 
 
 def test_text_has_the_outlets_real_world_quirks(demo):

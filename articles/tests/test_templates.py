@@ -141,6 +141,34 @@ def test_share_links_are_plain_links_and_copy_needs_javascript(client, story):
     assert all(shared_url in href for href in hrefs), hrefs
     assert soup.select_one(".share__copy").has_attr("hidden")
     assert not soup.select(".share script")
+    # Each button is an inline icon (nothing fetched from the networks) with the network's name for
+    # screen readers; the icon itself is hidden from them.
+    for link in soup.select(".share .share__link"):
+        icon = link.select_one("svg.share__icon")
+        assert icon and icon["aria-hidden"] == "true" and not icon.select("image, use")
+        assert link.select_one(".share__label").get_text(strip=True)
+
+
+def test_the_outlets_logo_from_the_settings_replaces_the_name_in_the_header(client, site_tree):
+    logo = wagtail_factories.ImageFactory(file__width=600, file__height=150)
+    newsroom_settings(site_name="صحيفة الاختبار", logo=logo)
+    img = soup_of(client.get(site_tree["home"].url)).select_one(".site-header__name img.site-header__logo")
+    assert img["alt"] == "صحيفة الاختبار"
+    assert (img["width"], img["height"]) == ("384", "96")
+    assert img["src"].startswith("/media/images/")
+
+
+def test_a_lead_story_without_a_picture_is_a_text_lead(client, site_tree):
+    ArticlePageFactory(parent=site_tree["sections"][0])
+    lead = ArticlePageFactory(
+        parent=site_tree["sections"][0], title="خبر رئيسي بلا صورة", first_published_at=timezone.now()
+    )
+    ArticlePageFactory(parent=site_tree["sections"][1], lead_image=wagtail_factories.ImageFactory())
+    soup = soup_of(client.get(site_tree["home"].url))
+    card = soup.select_one(".front-top__lead .card--lead")
+    assert "card--no-image" in card["class"] and not card.select(".card__media")
+    assert card.select_one(".card__title").get_text() == lead.title
+    assert card.select_one(".card__summary").get_text() == lead.summary
 
 
 def test_tags_link_to_tag_pages(client, story):
@@ -335,11 +363,15 @@ def test_no_cdn_in_templates_or_static_files(path):
 def test_fonts_are_self_hosted_with_their_licence():
     fonts_css = (settings.BASE_DIR / "static/css/fonts.css").read_text()
     sources = re.findall(r'url\("\.\./fonts/([^"]+)"\)', fonts_css)
-    assert len(sources) == 4 and fonts_css.count("unicode-range:") == 4
-    assert fonts_css.count("font-display: swap;") == 4
+    # Two typefaces: Noto Kufi Arabic (UI, 400 and 700) and Noto Naskh Arabic (reading text, 400), each
+    # file an Arabic or a Latin subset fetched only when the page uses its characters.
+    assert len(sources) == 6 and fonts_css.count("unicode-range:") == 6
+    assert fonts_css.count("font-display: swap;") == 6
+    assert set(re.findall(r'font-family: "([^"]+)"', fonts_css)) == {"Noto Kufi Arabic", "Noto Naskh Arabic"}
     for source in sources:
         assert (settings.BASE_DIR / "static/fonts" / source).is_file()
-    assert "SIL Open Font License" in (settings.BASE_DIR / "static/fonts/noto-naskh-arabic/OFL.txt").read_text()
+        licence = (settings.BASE_DIR / "static/fonts" / source).parent / "OFL.txt"
+        assert "SIL Open Font License" in licence.read_text()
 
 
 def test_stylesheets_use_logical_properties_only():

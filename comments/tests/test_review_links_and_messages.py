@@ -6,8 +6,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
@@ -18,7 +16,6 @@ from comments.templatetags.reader_comments import comment_text
 from comments.tests.factories import ReaderCommentFactory
 
 AWAITING = "شكراً لك: تعليقك بانتظار المراجعة."
-CHROMIUM = "/usr/bin/chromium"
 
 
 def comments_section(html: str) -> str:
@@ -57,11 +54,8 @@ def test_the_article_page_isolates_links_in_comments(client, article):
     assert '<bdi dir="ltr"><a href="https://example.org/" rel="nofollow ugc">' in section
 
 
-@pytest.mark.skipif(not shutil.which(CHROMIUM), reason="needs Chromium")
-def test_a_link_in_an_arabic_comment_is_drawn_left_to_right():
+def test_a_link_in_an_arabic_comment_is_drawn_left_to_right(chromium):
     """What the reader sees: in the drawn line, the URL's final "/" is to the right of its "h"."""
-    from playwright.sync_api import sync_playwright
-
     text = "المصدر https://example.org/ للمزيد"
     fragment = comment_text(text)
     page_html = f'<html lang="ar" dir="rtl"><body><div class="comment__text" dir="auto">{fragment}</div></body></html>'
@@ -72,23 +66,10 @@ def test_a_link_in_an_arabic_comment_is_drawn_left_to_right():
                               return r.getBoundingClientRect().left; };
         return [rect(0), rect(node.length - 1)];
     }"""
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        try:
-            page = browser.new_page()
-            page.set_content(page_html)
-            first_h, last_slash = page.evaluate(measure)
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page()
+        page.set_content(page_html)
+        first_h, last_slash = page.evaluate(measure)
     assert last_slash > first_h, "the URL's trailing slash is drawn before its start"
 
 

@@ -249,6 +249,9 @@ NEWSROOM = {
     # URLs per sitemap page (the protocol allows 50,000) and articles per feed.
     "SITEMAP_LIMIT": env_int("NEWSROOM_SITEMAP_LIMIT", 5000),
     "FEED_SIZE": env_int("NEWSROOM_FEED_SIZE", 30),
+    # The front page's "most read": articles with the most views over the last N days (today included).
+    "MOST_READ_DAYS": env_int("NEWSROOM_MOST_READ_DAYS", 2),
+    "MOST_READ_COUNT": env_int("NEWSROOM_MOST_READ_COUNT", 5),
 }
 
 # --- Comments (the comments app) -----------------------------------------------------------------
