@@ -3,10 +3,11 @@
 Wagtail's own permission checks leave a user who may enter the admin free to open the page, image,
 document and snippet choosers, the admin's pages/images/documents API, the reports (site history), the
 workflow task chooser and more: most of them only ask for `wagtailadmin.access_admin`. A moderator needs
-none of that, and every one of them shows unpublished work. So for a member of the Moderators group (and
-of no other group: an editor who also moderates keeps an editor's admin) everything under the admin is
-refused except what moderating needs: the dashboard, the comments workspace, their own account, logging
-out, and the admin's script catalogue, icon sprite and dismissed-tips store the admin's pages load.
+none of that, and every one of them shows unpublished work. So for a moderator (a user whose permissions
+are the Moderators group's and no more: an editor who also moderates keeps an editor's admin) everything
+under the admin is refused except what moderating needs: the dashboard, the comments workspace, their own
+account, signing out, and the admin's script catalogue, icon sprite and dismissed-tips store that the
+admin's pages load.
 """
 
 from __future__ import annotations
@@ -14,7 +15,18 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from wagtail.admin.auth import permission_denied
 
-MODERATORS_GROUP = "Moderators"
+from .admin_views import MODERATE
+
+# The Moderators group's permissions (comments/migrations/0050_newsroom_roles.py). A user who has the
+# moderating one and nothing beyond these is a moderator only.
+MODERATOR_PERMISSIONS = frozenset(
+    {
+        "wagtailadmin.access_admin",
+        "comments.moderate_readercomment",
+        "comments.view_readercomment",
+        "comments.change_readercomment",
+    }
+)
 
 # View names (namespace:name) a moderator may open in the admin.
 MODERATOR_ADMIN_VIEWS = frozenset(
@@ -37,14 +49,14 @@ ADMIN_URL_PREFIX = "/admin/"
 
 
 def is_moderator_only(user) -> bool:
-    """A signed-in member of the Moderators group with no other group and no superuser rights."""
+    """Signed in, not a superuser, may moderate, and may do nothing a moderator may not.
+
+    Read from the user's permissions, which Django caches on the user for the request: the admin's own
+    permission checks that follow cost no further query."""
     if not user.is_authenticated or user.is_superuser:
         return False
-    names = getattr(user, "_newsroom_group_names", None)
-    if names is None:
-        names = set(user.groups.values_list("name", flat=True))
-        user._newsroom_group_names = names
-    return names == {MODERATORS_GROUP}
+    permissions = user.get_all_permissions()
+    return MODERATE in permissions and permissions <= MODERATOR_PERMISSIONS
 
 
 def moderator_may_open(resolver_match) -> bool:
