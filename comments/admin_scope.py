@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from wagtail.admin.auth import permission_denied
 
-from .admin_views import MODERATE
+MODERATE = "comments.moderate_readercomment"
 
 # The Moderators group's permissions (comments/migrations/0050_newsroom_roles.py). A user who has the
 # moderating one and nothing beyond these is a moderator only.

@@ -6,6 +6,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from comments.admin_scope import MODERATOR_PERMISSIONS
+from comments.models import Status
+from comments.tests.factories import ReaderCommentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +33,17 @@ def test_a_moderator_is_sent_back_to_the_dashboard_from_a_chooser_and_refused_th
     assert client.get("/admin/comments/").status_code == 200
 
 
-def test_an_editor_who_also_moderates_keeps_the_editors_admin(client, site_tree):
+def test_an_editor_who_also_moderates_keeps_the_editors_admin(client, article):
+    ReaderCommentFactory(article=article, status=Status.HELD)
     client.force_login(member("Editors", "Moderators"))
     assert client.get("/admin/choose-page/").status_code == 200
     assert client.get("/admin/api/main/pages/").status_code == 200
-    assert client.get("/admin/comments/").status_code == 200
+    queue = client.get("/admin/comments/")
+    assert f'href="/admin/pages/{article.pk}/edit/"' in queue.content.decode()  # "Edit article" on the row
+
+
+def test_a_moderators_queue_has_no_edit_article_link(client, article):
+    ReaderCommentFactory(article=article, status=Status.HELD)
+    client.force_login(member("Moderators"))
+    html = client.get("/admin/comments/").content.decode()
+    assert article.title in html and f"/admin/pages/{article.pk}/edit/" not in html

@@ -62,7 +62,7 @@ def manage(env: dict, *args: str) -> str:
 
 
 SETUP = f"""
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from articles.models import ArticlePage, SectionPage
 from comments.models import Status
 from comments.tests.factories import ReaderCommentFactory
@@ -70,6 +70,9 @@ from comments.tests.factories import ReaderCommentFactory
 article = ArticlePage.objects.get(slug="{ARTICLE_SLUG}", locale__language_code="ar")
 comment = ReaderCommentFactory(article=article, status=Status.PUBLISHED)
 User.objects.create_superuser("root", "root@example.com", "{ADMIN_PASSWORD}")
+moderator = User.objects.create_user("moderator", "moderator@example.com", "{ADMIN_PASSWORD}")
+moderator.groups.add(Group.objects.get(name="Moderators"))
+ReaderCommentFactory(article=article, status=Status.HELD)
 section = SectionPage.objects.live().filter(locale__language_code="ar").first()
 print("SITE", article.pk, article.url, comment.pk, section.url)
 """
@@ -227,13 +230,17 @@ def test_the_comment_form_reply_and_copy_link_work_under_the_policy(tab, site):
     tab.assert_clean(site["article_url"])
 
 
+def sign_in(tab: Tab, site, username: str):
+    tab.open("/admin/login/")
+    tab.page.fill("input[name=username]", username)
+    tab.page.fill("input[name=password]", ADMIN_PASSWORD)
+    tab.page.click("button[type=submit]")
+    tab.page.wait_for_url(site["base"] + "/admin/")
+
+
 def test_the_admin_page_editor_and_its_preview_work_under_the_admin_policy(tab, site):
     page = tab.page
-    tab.open("/admin/login/")
-    page.fill("input[name=username]", "root")
-    page.fill("input[name=password]", ADMIN_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(site["base"] + "/admin/")
+    sign_in(tab, site, "root")
 
     response = tab.open(f"/admin/pages/{site['article_id']}/edit/")
     policy = response.headers["content-security-policy"]
@@ -247,3 +254,17 @@ def test_the_admin_page_editor_and_its_preview_work_under_the_admin_policy(tab, 
     preview.locator(".article__title").wait_for()
     page.screenshot(path=site["screenshots"] / "admin-editor.png")
     tab.assert_clean("page editor")
+
+
+def test_a_moderators_dashboard_and_comments_workspace_ask_for_nothing_they_are_refused(tab, site):
+    """The admin's scripts on a moderator's pages call no chooser or API that the moderators' scope
+    refuses (a refused request would show as a console error)."""
+    sign_in(tab, site, "moderator")
+    tab.open("/admin/")
+    tab.assert_clean("moderator's dashboard")
+    tab.open("/admin/comments/")
+    assert tab.page.locator("[data-nr-row]").count() >= 1
+    tab.page.keyboard.press("j")  # the workspace's keyboard shortcuts (queue.js) run: the first row is focused
+    assert tab.page.evaluate("document.activeElement.hasAttribute('data-nr-row')")
+    tab.assert_clean("comments workspace")
+    tab.page.screenshot(path=site["screenshots"] / "moderator-queue.png")
