@@ -24,9 +24,9 @@ def editor():
     return user
 
 
-def sign_in(password: str, *, ip: str = OFFICE, username: str = "layla"):
+def sign_in(password: str, *, ip: str = OFFICE, username: str = "layla", **headers: str):
     """A fresh browser: fetch the sign-in form, post it with its CSRF token; return (response, client)."""
-    client = Client(enforce_csrf_checks=True, REMOTE_ADDR=ip)
+    client = Client(enforce_csrf_checks=True, REMOTE_ADDR=ip, **headers)
     form = client.get("/admin/login/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.content.decode()).group(1)
     response = client.post(
@@ -78,3 +78,15 @@ def test_a_successful_sign_in_clears_the_earlier_failures(editor):
         sign_in(f"again-{attempt}")
     response, client = sign_in(PASSWORD)
     assert response.status_code == 302 and signed_in(client)
+
+
+def test_behind_a_trusted_proxy_the_readers_address_is_the_forwarded_one(editor, settings):
+    """Everyone arrives from the proxy's address; locking that would lock the whole newsroom out."""
+    proxy = "10.0.0.2"
+    settings.COMMENTS = {**settings.COMMENTS, "TRUSTED_PROXIES": [proxy]}
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        response, _ = sign_in(f"guess-{attempt}", ip=proxy, HTTP_X_FORWARDED_FOR=OFFICE)
+    assert response.status_code == 429
+    response, client = sign_in(PASSWORD, ip=proxy, HTTP_X_FORWARDED_FOR=ELSEWHERE)
+    assert response.status_code == 302 and signed_in(client)
+    assert sign_in(PASSWORD, ip=proxy, HTTP_X_FORWARDED_FOR=OFFICE)[0].status_code == 429
