@@ -23,9 +23,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import admin_privacy, admin_selectors, admin_services
 from .admin_forms import QUEUE_LABELS, CommentTextForm, QueueFilterForm
+from .admin_scope import MODERATE, is_moderator_only
 from .models import ReaderComment
-
-MODERATE = "comments.moderate_readercomment"
 
 
 def queue_url(params=None, **changes) -> str:
@@ -118,7 +117,10 @@ class QueueView(ModeratorRequiredMixin, WagtailAdminTemplateMixin, TemplateView)
             "actions": admin_services.actions_for(comment.status),
             "article": article,
             "live_url": article.get_url(request=self.request) if article and article.live else "",
-            "edit_url": reverse("wagtailadmin_pages:edit", args=[article.pk]) if article else "",
+            # No "Edit article" for a moderator: the admin would only send them back (admin_scope).
+            "edit_url": reverse("wagtailadmin_pages:edit", args=[article.pk])
+            if article and not is_moderator_only(self.request.user)
+            else "",
             "article_queue_url": queue_url(self.request.GET, article=article.pk) if article else "",
             "events": list(comment.events.all()),
         }
