@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "modeltranslation",
     "articles",
     "comments",
+    "wordpress",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
