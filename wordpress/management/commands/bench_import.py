@@ -22,7 +22,25 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-WORDS = "قالت مصادر محلية إن الاجتماع انتهى دون اتفاق على جدول زمني لإعادة الإعمار في المدينة اﻷسد والحكومة".split()
+WORDS = [
+    "قالت",
+    "مصادر",
+    "محلية",
+    "إن",
+    "الاجتماع",
+    "انتهى",
+    "دون",
+    "اتفاق",
+    "على",
+    "جدول",
+    "زمني",
+    "لإعادة",
+    "الإعمار",
+    "في",
+    "المدينة",
+    "اﻷسد",
+    "والحكومة",
+]
 
 
 def _cdata(text: str) -> str:
