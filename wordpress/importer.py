@@ -35,6 +35,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files import File
 from django.db import transaction
+from django.db.models import F
 from django.db.models.signals import post_save
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -115,6 +116,15 @@ class Attachment:
     alt: str
     caption: str
     parent: str
+
+
+@dataclass
+class _NewPage:
+    page: ArticlePage
+    section: SectionPage
+    item: wxr.Item
+    checksum: str
+    go_live_at: datetime | None
 
 
 # --- Helpers ------------------------------------------------------------------------------------------
@@ -233,6 +243,8 @@ class Importer:
         self.imported_pages: list[int] = []
         self.imported_images: list[int] = []
         self.imported_authors: list[int] = []
+        self._new_pages: list[_NewPage] = []
+        self._child_steps: dict[int, int] = {}
 
     # --- Entry point ---
 
@@ -540,6 +552,7 @@ class Importer:
 
     def _import_batch(self, items: list[wxr.Item]) -> None:
         with transaction.atomic():
+            self._new_pages: list[_NewPage] = []
             pending_comments: list[tuple[ArticlePage, wxr.Item]] = []
             for item in items:
                 self.done_items += 1
@@ -555,6 +568,7 @@ class Importer:
                 self.stats.add(kind, outcome)
                 if page is not None:
                     pending_comments.append((page, item))
+            self._create_pages(self._new_pages)
             self._import_comments(pending_comments)
         self.progress(self.done_items, self.total_items)
 
@@ -626,8 +640,8 @@ class Importer:
             slug = self._unique_slug(section, item)
             page = ArticlePage(slug=slug, locale_id=self.home.locale_id, **fields)
             page.comments_open = True
-            section.add_child(instance=page)
-            outcome = "created"
+            self._new_pages.append(_NewPage(page, section, item, checksum, go_live_at))
+            return page, "created"  # written with the rest of the batch by _create_pages
         else:
             for name, value in fields.items():
                 setattr(page, name, value)
@@ -646,6 +660,85 @@ class Importer:
         self._remember(Kind.ARTICLE, item.post_id, page.pk, checksum)
         self.imported_pages.append(page.pk)
         return page, outcome
+
+    def _create_pages(self, new: list[_NewPage]) -> None:
+        """Write a batch's new articles in bulk: tree paths computed here (each section's children are
+        numbered on from its last one), the two page tables inserted in one statement each, then their
+        bylines, tags, redirects and import records, also in bulk. Validation already happened while
+        preparing (unique slugs per section, field lengths); `Page.save()`'s own checks would cost a
+        dozen queries per article."""
+        if not new:
+            return
+        by_section: dict[int, list[_NewPage]] = defaultdict(list)
+        for entry in new:
+            by_section[entry.section.pk].append(entry)
+        for entries in by_section.values():
+            section = entries[0].section
+            step = self._last_child_step(section)
+            for entry in entries:
+                step += 1
+                page = entry.page
+                page.depth = section.depth + 1
+                page.path = Page._get_path(section.path, page.depth, step)
+                page.numchild = 0
+                page.url_path = f"{section.url_path}{page.slug}/"
+            self._child_steps[section.pk] = step
+            Page.objects.filter(pk=section.pk).update(numchild=F("numchild") + len(entries))
+        page_fields = [f for f in Page._meta.concrete_fields if not f.primary_key]
+        bases = [Page(**{f.attname: getattr(e.page, f.attname) for f in page_fields}) for e in new]
+        Page.objects.bulk_create(bases)
+        for base, entry in zip(bases, new, strict=True):
+            entry.page.pk = entry.page.id = entry.page.page_ptr_id = base.pk
+            entry.page._state.adding = False
+        ArticlePage._base_manager._insert(
+            [e.page for e in new], fields=ArticlePage._meta.local_concrete_fields, raw=True
+        )
+        ArticleAuthor.objects.bulk_create(
+            [
+                ArticleAuthor(page_id=e.page.pk, author_id=author_id, sort_order=0)
+                for e in new
+                if (author_id := self._author_id(e.item)) is not None
+            ]
+        )
+        through = ArticlePage.tags.through
+        through.objects.bulk_create(
+            [through(content_object_id=e.page.pk, tag_id=tag_id) for e in new for tag_id in self._tag_ids(e.item)]
+        )
+        for entry in new:
+            if entry.item.password or entry.item.status == "private":
+                self._set_restriction(entry.page, entry.item)
+            if entry.go_live_at is not None:
+                page = ArticlePage.objects.get(pk=entry.page.pk)
+                revision = page.save_revision(log_action=False, clean=False)
+                revision.publish(log_action=False)
+        self._bulk_redirects([(e.page, e.item) for e in new])
+        ImportedObject.objects.bulk_create(
+            [
+                ImportedObject(
+                    source=self.source,
+                    kind=Kind.ARTICLE,
+                    wp_id=e.item.post_id,
+                    object_id=e.page.pk,
+                    checksum=e.checksum,
+                )
+                for e in new
+            ]
+        )
+        for entry in new:
+            self.ids[Kind.ARTICLE][entry.item.post_id] = entry.page.pk
+            self.checksums[Kind.ARTICLE][entry.item.post_id] = entry.checksum
+            self.imported_pages.append(entry.page.pk)
+
+    def _last_child_step(self, section: SectionPage) -> int:
+        if section.pk not in self._child_steps:
+            last = (
+                Page.objects.filter(path__startswith=section.path, depth=section.depth + 1)
+                .order_by("-path")
+                .values_list("path", flat=True)
+                .first()
+            )
+            self._child_steps[section.pk] = Page._str2int(last[-Page.steplen :]) if last else 0
+        return self._child_steps[section.pk]
 
     def _post_section(self, item: wxr.Item, kind: str) -> SectionPage:
         if kind == "page":
@@ -693,7 +786,7 @@ class Importer:
             stream.append({"type": block_type, "value": value, "id": str(uuid.uuid4())})
         return stream
 
-    def _set_byline(self, page: ArticlePage, item: wxr.Item) -> None:
+    def _author_id(self, item: wxr.Item) -> int | None:
         author_id = self.ids[Kind.AUTHOR].get(item.creator)
         if author_id is None and item.creator:
             author = Author.objects.filter(slug=make_slug(item.creator, "")).first()
@@ -704,6 +797,10 @@ class Importer:
                 self.stats.add("author", "created")
             self._remember(Kind.AUTHOR, item.creator, author.pk)
             author_id = author.pk
+        return author_id
+
+    def _set_byline(self, page: ArticlePage, item: wxr.Item) -> None:
+        author_id = self._author_id(item)
         if author_id is None:
             return
         links = list(ArticleAuthor.objects.filter(page=page).values_list("author_id", flat=True))
@@ -712,6 +809,17 @@ class Importer:
             ArticleAuthor.objects.create(page=page, author_id=author_id, sort_order=0)
 
     def _set_tags(self, page: ArticlePage, item: wxr.Item) -> None:
+        wanted = self._tag_ids(item)
+        through = ArticlePage.tags.through
+        have = set(through.objects.filter(content_object=page).values_list("tag_id", flat=True))
+        if have != set(wanted):
+            through.objects.filter(content_object=page).exclude(tag_id__in=wanted).delete()
+            through.objects.bulk_create(
+                [through(content_object=page, tag_id=tag_id) for tag_id in wanted if tag_id not in have]
+            )
+
+    def _tag_ids(self, item: wxr.Item) -> list[int]:
+        """The post's tags, and its child categories as tags (a top-level category is its section)."""
         wanted: list[int] = []
         for domain, nicename, name in item.categories:
             if domain == "post_tag":
@@ -727,13 +835,7 @@ class Importer:
                 continue
             if tag_id and tag_id not in wanted:
                 wanted.append(tag_id)
-        through = ArticlePage.tags.through
-        have = set(through.objects.filter(content_object=page).values_list("tag_id", flat=True))
-        if have != set(wanted):
-            through.objects.filter(content_object=page).exclude(tag_id__in=wanted).delete()
-            through.objects.bulk_create(
-                [through(content_object=page, tag_id=tag_id) for tag_id in wanted if tag_id not in have]
-            )
+        return wanted
 
     def _set_restriction(self, page: ArticlePage, item: wxr.Item) -> None:
         """A password → a password-protected page; private → readers who are logged in (staff) only."""
@@ -778,11 +880,18 @@ class Importer:
         return list(dict.fromkeys(Redirect.normalise_path(p) for p in paths))
 
     def _set_redirects(self, page: ArticlePage, item: wxr.Item) -> None:
+        self._bulk_redirects([(page, item)])
+
+    def _bulk_redirects(self, posts: list[tuple[ArticlePage, wxr.Item]]) -> None:
         site_id = self.site.pk if self.site else None
-        paths = self._old_paths(item)
-        existing = {r.old_path: r for r in Redirect.objects.filter(old_path__in=paths, site_id=site_id)}
+        wanted = [(path, page) for page, item in posts for path in self._old_paths(item)]
+        paths = [path for path, _ in wanted]
+        existing = {}
+        for start in range(0, len(paths), 500):
+            chunk = paths[start : start + 500]
+            existing.update((r.old_path, r) for r in Redirect.objects.filter(old_path__in=chunk, site_id=site_id))
         new = []
-        for path in paths:
+        for path, page in dict(wanted).items():
             redirect = existing.get(path)
             if redirect is None:
                 new.append(Redirect(old_path=path, site_id=site_id, redirect_page=page, is_permanent=True))
@@ -1023,8 +1132,8 @@ class Importer:
 
     def _reindex(self) -> None:
         """The search index and Wagtail's reference index, once, for what was imported."""
-        from wagtail.models import ReferenceIndex
         from wagtail.search.backends import get_search_backend
+        from wagtail.tasks import update_reference_index_task
 
         from articles.services import content_generation_bump
 
@@ -1040,7 +1149,8 @@ class Importer:
                 if objects:
                     backend.add_bulk(model, objects)
                     for obj in objects:
-                        ReferenceIndex.create_or_update_for_object(obj)
+                        # Wagtail's own deferred path (one task per saved object), for the worker.
+                        update_reference_index_task.enqueue(model._meta.app_label, model._meta.model_name, str(obj.pk))
         content_generation_bump()
 
 
