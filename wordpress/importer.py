@@ -7,11 +7,12 @@ pass imports posts in batches, each batch one transaction with its comments, red
 `ImportedObject` that remember what each WordPress ID became; an interrupted run keeps every committed
 batch and the next run goes on from there (unchanged posts are recognised by their checksum and skipped).
 
-Speed: pages are added to the tree one by one (Wagtail's tree needs it), but the costs that come with a
-save in an editor's request are deferred: the search index and the reference index are updated in one
-pass at the end instead of one queued task per save, nothing is published through revisions except
-scheduled posts (Wagtail's scheduler needs a revision), and comments are written in bulk (see
-`_insert_comments` for why not through the comment model's `save()`).
+Speed: the costs that come with a page save in an editor's request are left out or deferred. New
+articles are inserted in bulk (see `_create_pages`); the search index is updated in one pass at the end
+instead of one queued task per save; Wagtail's reference index (what uses an image) is left to the task
+worker; nothing is published through revisions except scheduled posts (Wagtail's scheduler needs a
+revision); comments are written in bulk (see `_insert_comments` for why not through the comment model's
+`save()`).
 """
 
 from __future__ import annotations
@@ -976,21 +977,21 @@ class Importer:
                 row.sync_derived_fields()
                 new_rows.append((comment, row))
             threads.append((page, comments, {}))
-        if new_rows:
-            self._insert_comments(new_rows, now=now)
+        self._insert_comments(new_rows, threads, now=now, max_level=max_level)
         if to_update:
             self._update_comments(to_update)
-        if threads:
-            self._thread(threads, max_level=max_level)
 
-    def _insert_comments(self, rows: list[tuple[wxr.Comment, ReaderComment]], *, now: datetime) -> None:
+    def _insert_comments(
+        self, rows: list[tuple[wxr.Comment, ReaderComment]], threads, *, now: datetime, max_level: int
+    ) -> None:
         """Bulk insert of new comments, history included.
 
         The comment model is three tables (django-comments' Comment, xtd's XtdComment, our ReaderComment:
         multi-table inheritance), which Django's `bulk_create` refuses, and xtd's `save()` writes each
-        comment twice and recomputes its thread with several queries. So each table is written in bulk
-        here, with the thread columns filled in afterwards by `_thread` for the whole post at once. No
-        Akismet call: WordPress already judged these comments, and their state is kept as it was.
+        comment twice and recomputes its thread with several queries. So the first table is written in
+        bulk (that gives the IDs), the threads of the batch's posts are computed in memory (`_thread`), and
+        the other two tables are written in bulk with their thread columns already right. No Akismet
+        call: WordPress already judged these comments, and their state is kept as it was.
         """
         from django_comments.models import Comment as BaseComment
         from django_comments_xtd.models import XtdComment
@@ -1002,9 +1003,14 @@ class Importer:
             chunk = rows[start : start + COMMENT_CHUNK]
             bases = [BaseComment(**{f.attname: getattr(r, f.attname) for f in base_fields}) for _, r in chunk]
             BaseComment.objects.bulk_create(bases)
-            for base, (_, row) in zip(bases, chunk, strict=True):
+            for base, (comment, row) in zip(bases, chunk, strict=True):
                 row.pk = row.id = row.comment_ptr_id = row.xtdcomment_ptr_id = base.pk
-                row.thread_id = row.parent_id = base.pk
+                self.ids[Kind.COMMENT][comment.wp_id] = row.pk
+        new_by_pk = {row.pk: row for _, row in rows}
+        if threads:
+            self._thread(threads, max_level=max_level, new=new_by_pk)
+        for start in range(0, len(rows), COMMENT_CHUNK):
+            chunk = rows[start : start + COMMENT_CHUNK]
             XtdComment._base_manager._insert([r for _, r in chunk], fields=xtd_fields, raw=True)
             ReaderComment._base_manager._insert([r for _, r in chunk], fields=reader_fields, raw=True)
             CommentEvent.objects.bulk_create(
@@ -1031,8 +1037,6 @@ class Importer:
                     for comment, row in chunk
                 ]
             )
-            for comment, row in chunk:
-                self.ids[Kind.COMMENT][comment.wp_id] = row.pk
         self.stats.add("comment", "created", len(rows))
 
     def _update_comments(self, to_update: dict[int, tuple[wxr.Comment, str]]) -> None:
@@ -1071,7 +1075,7 @@ class Importer:
             self.checksums[Kind.COMMENT][wp_comment.wp_id] = checksum
             self.stats.add("comment", "updated")
 
-    def _thread(self, threads, *, max_level: int) -> None:
+    def _thread(self, threads, *, max_level: int, new: dict[int, ReaderComment]) -> None:
         """xtd's thread columns for every comment of each post: thread = the top comment, `order` the
         position in the thread read depth-first, oldest first, `nested_count` the replies below. A reply
         deeper than COMMENTS_XTD_MAX_THREAD_LEVEL hangs from its ancestor at the deepest allowed level."""
@@ -1112,14 +1116,20 @@ class Importer:
                 for position, (pk, ancestors) in enumerate(rows, start=1):
                     parent_pk = ancestors[-1] if ancestors else pk
                     wanted[pk] = (root_pk, parent_pk, len(ancestors), position, nested[pk])
+        for pk, row in new.items():
+            row.thread_id, row.parent_id, row.level, row.order, row.nested_count = wanted[pk]
+        existing = [pk for pk in wanted if pk not in new]
+        if not existing:
+            return
         current = {
             pk: (t, p, lvl, o, n)
-            for pk, t, p, lvl, o, n in XtdComment.objects.filter(pk__in=list(wanted)).values_list(
+            for pk, t, p, lvl, o, n in XtdComment.objects.filter(pk__in=existing).values_list(
                 "pk", "thread_id", "parent_id", "level", "order", "nested_count"
             )
         }
         changed = []
-        for pk, values in wanted.items():
+        for pk in existing:
+            values = wanted[pk]
             if current.get(pk) != values:
                 row = XtdComment(comment_ptr_id=pk)
                 row.thread_id, row.parent_id, row.level, row.order, row.nested_count = values
@@ -1145,7 +1155,10 @@ class Importer:
             (Author, self.imported_authors),
         ):
             for start in range(0, len(ids), 500):
-                objects = list(model.objects.filter(pk__in=ids[start : start + 500]))
+                objects = model.objects.filter(pk__in=ids[start : start + 500])
+                if model is ArticlePage:
+                    objects = objects.prefetch_related("tags")
+                objects = list(objects)
                 if objects:
                     backend.add_bulk(model, objects)
                     for obj in objects:

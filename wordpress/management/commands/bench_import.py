@@ -164,14 +164,21 @@ class Command(BaseCommand):
                 is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home}
             )
         started = time.monotonic()
+        before = resource.getrusage(resource.RUSAGE_SELF)
+        cpu_before = before.ru_utime + before.ru_stime
         call_command("import_wordpress", str(export), "--no-progress", "--report", os.devnull, stdout=self.stdout)
         elapsed = time.monotonic() - started
         from articles.models import ArticlePage
         from comments.models import ReaderComment
 
         pages, comments = ArticlePage.objects.count(), ReaderComment.objects.count()
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = usage.ru_utime + usage.ru_stime - cpu_before
         self.stdout.write(
-            f"import: {elapsed:.1f} s, {pages} articles ({pages / elapsed:.0f}/s), "
-            f"{comments} comments ({comments / elapsed:.0f}/s), peak memory {peak_mb:.0f} MB"
+            f"import: {elapsed:.1f} s wall clock ({cpu:.1f} s of CPU), {pages} articles ({pages / elapsed:.0f}/s), "
+            f"{comments} comments ({comments / elapsed:.0f}/s), peak memory {usage.ru_maxrss / 1024:.0f} MB"
         )
+        with open("/proc/loadavg") if Path("/proc/loadavg").exists() else open(os.devnull) as handle:
+            load = handle.read().split()[:3]
+        if load:
+            self.stdout.write(f"load average during the run: {' '.join(load)} (on {os.cpu_count()} CPUs)")
