@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 AKISMET_PORT ?= 8765
 
-.PHONY: run test lint bench messages clean-venv install install-dev
+.PHONY: run test lint bench bench-import messages clean-venv install install-dev
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -44,6 +44,11 @@ BENCH_DB ?= sqlite:///$(CURDIR)/.bench.sqlite3
 bench: $(VENV)/.installed-dev
 	DATABASE_URL=$(BENCH_DB) $(PY) manage.py migrate --no-input -v 0
 	DATABASE_URL=$(BENCH_DB) $(PY) manage.py bench
+
+# The WordPress import on a synthetic export in its own SQLite file (.bench-import.sqlite3): time, rate, memory.
+BENCH_IMPORT_ARGS ?= --posts 10000 --comments 100000
+bench-import: $(VENV)/.installed-dev
+	$(PY) manage.py bench_import $(BENCH_IMPORT_ARGS)
 
 # Re-extract and compile the Arabic catalogue after changing UI strings (needs GNU gettext).
 messages: $(VENV)/.installed
