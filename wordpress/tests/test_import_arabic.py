@@ -224,3 +224,26 @@ def test_sections_map_decides_the_section(wp_site, media_dir, run_import, tmp_pa
     assert story.get_parent().title == "أخبار"  # the first category, news, decides
     assert ArticlePage.objects.get(slug="blocks-story").get_parent().pk == wp_site["news"].pk
     assert not SectionPage.objects.filter(title="تقارير").exists()
+
+
+def test_an_interrupted_run_goes_on_from_its_last_batch(wp_site, media_dir, run_import, monkeypatch):
+    from wordpress import importer
+
+    monkeypatch.setattr(importer, "BATCH_SIZE", 2)
+    original = importer.Importer._import_batch
+    calls = []
+
+    def interrupted(self, items):
+        calls.append([i.post_id for i in items])
+        if len(calls) == 3:
+            raise KeyboardInterrupt  # the operator's Ctrl-C, or a killed process, in the third batch
+        return original(self, items)
+
+    monkeypatch.setattr(importer.Importer, "_import_batch", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_import(ARABIC_EXPORT, "--media-dir", str(media_dir))
+    assert ArticlePage.objects.count() == 4  # two batches committed
+    monkeypatch.setattr(importer.Importer, "_import_batch", original)
+    output = run_import(ARABIC_EXPORT, "--media-dir", str(media_dir))
+    assert _table(output)["article"] == ["3", "0", "4", "1", "0"]
+    assert ArticlePage.objects.count() == 7 and ReaderComment.objects.count() == 7
