@@ -842,14 +842,16 @@ class Importer:
         return wanted
 
     def _set_restriction(self, page: ArticlePage, item: wxr.Item) -> None:
-        """A password → a password-protected page; private → readers who are logged in (staff) only."""
+        """A password → a password-protected page; private → the Editors group (and administrators), as
+        WordPress shows a private post to editors and administrators only; without that group, any
+        logged-in account (readers have none)."""
         PageViewRestriction.objects.filter(page=page).delete()
         if item.password:
             PageViewRestriction.objects.create(
                 page=page, restriction_type=PageViewRestriction.PASSWORD, password=item.password
             )
         elif item.status == "private":
-            editors = Group.objects.filter(name__in=["Editors", "Moderators"])
+            editors = Group.objects.filter(name="Editors")
             restriction = PageViewRestriction.objects.create(
                 page=page,
                 restriction_type=PageViewRestriction.GROUPS if editors else PageViewRestriction.LOGIN,
