@@ -247,3 +247,14 @@ def test_an_interrupted_run_goes_on_from_its_last_batch(wp_site, media_dir, run_
     output = run_import(ARABIC_EXPORT, "--media-dir", str(media_dir))
     assert _table(output)["article"] == ["3", "0", "4", "1", "0"]
     assert ArticlePage.objects.count() == 7 and ReaderComment.objects.count() == 7
+
+
+def test_private_and_password_protected_posts_stay_closed_to_readers(imported, client):
+    private, protected, public = (imported["pages"][i] for i in ("105", "106", "101"))
+    restriction = PageViewRestriction.objects.get(page=private)
+    assert restriction.restriction_type == PageViewRestriction.GROUPS
+    assert list(restriction.groups.values_list("name", flat=True)) == ["Editors"]
+    assert client.get(private.url).status_code == 302  # to the login page
+    response = client.get(protected.url)
+    assert response.status_code == 200 and "محمي." not in response.content.decode()  # the password form
+    assert "الفقرة الثانية عن «اﻷسد» كما كُتبت." in client.get(public.url).content.decode()
