@@ -105,7 +105,7 @@ def write_export(path: Path, *, posts: int, comments: int, seed: int = 8) -> Non
             for n in range(count):
                 approved = "1" if n % 10 < 7 else ("0" if n % 10 < 9 else "spam")
                 parent = 0 if n % 3 == 0 or comment_id == first else comment_id - 1
-                kind = "pingback" if n % 50 == 49 else ""
+                kind = "pingback" if comment_id % 97 == 0 else ""  # about 1 in 100, as on a real site
                 cdate = (date + timedelta(minutes=n + 1)).strftime("%Y-%m-%d %H:%M:%S")
                 out.write("<wp:comment>")
                 out.write(f"<wp:comment_id>{comment_id}</wp:comment_id>")
