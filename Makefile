@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 AKISMET_PORT ?= 8765
 
-.PHONY: run test lint bench messages clean-venv install install-dev loadtest
+.PHONY: run test lint bench bench-import messages clean-venv install install-dev loadtest
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -53,6 +53,11 @@ LOADTEST_REDIS_URL ?= redis://127.0.0.1:6379/7
 loadtest: $(VENV)/.installed
 	PY=$(PY) LOADTEST_PORT=$(LOADTEST_PORT) LOADTEST_DATABASE_URL=$(LOADTEST_DATABASE_URL) \
 		LOADTEST_REDIS_URL=$(LOADTEST_REDIS_URL) bash bin/loadtest $(LOADTEST_ARGS)
+
+# The WordPress import on a synthetic export in its own SQLite file (.bench-import.sqlite3): time, rate, memory.
+BENCH_IMPORT_ARGS ?= --posts 10000 --comments 100000
+bench-import: $(VENV)/.installed-dev
+	$(PY) manage.py bench_import $(BENCH_IMPORT_ARGS)
 
 # Re-extract and compile the Arabic catalogue after changing UI strings (needs GNU gettext).
 messages: $(VENV)/.installed

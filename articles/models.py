@@ -219,6 +219,11 @@ class ArticlePage(Page):
         _("breaking until"), null=True, blank=True, help_text=_("The breaking-news strip drops the story after this.")
     )
     comments_open = models.BooleanField(_("comments open"), default=True)
+    is_featured = models.BooleanField(
+        _("featured on the front page"),
+        default=False,
+        help_text=_("Featured stories lead the front page, newest first, before the latest stories."),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("kicker"),
@@ -242,7 +247,12 @@ class ArticlePage(Page):
     ]
     promote_panels = Page.promote_panels + [
         MultiFieldPanel(
-            [FieldPanel("is_breaking"), FieldPanel("breaking_until"), FieldPanel("updated_at")],
+            [
+                FieldPanel("is_featured"),
+                FieldPanel("is_breaking"),
+                FieldPanel("breaking_until"),
+                FieldPanel("updated_at"),
+            ],
             heading=_("News status"),
         ),
         ArticleCommentsPanel(),  # the comments_open switch, with the comment counts and queue links

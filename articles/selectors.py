@@ -135,7 +135,12 @@ def front_page(*, home: HomePage) -> dict:
     newest stories at once (ROW_NUMBER() over each section's children), then the cards' authors and
     lead-image renditions for all of them together.
     """
-    latest = list(published_articles(locale=home.locale_id).descendant_of(home)[: FRONT_PAGE_LATEST + 1])
+    # Featured stories (WordPress's "sticky" posts) come first, as WordPress shows them: same query.
+    latest = list(
+        published_articles(locale=home.locale_id)
+        .descendant_of(home)
+        .order_by("-is_featured", "-first_published_at", "-pk")[: FRONT_PAGE_LATEST + 1]
+    )
     home_sections = sections(home=home)
     by_section: dict[str, list[ArticlePage]] = {}
     if home_sections:

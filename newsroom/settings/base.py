@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "operations",
+    "wordpress",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
