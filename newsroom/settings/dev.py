@@ -1,9 +1,11 @@
 """Development: `make run`. Debug pages, console e-mail, a fixed insecure key."""
 
 from .base import *  # noqa: F403
-from .base import COMMENTS, MIDDLEWARE, env_int, env_list
+from .base import COMMENTS, INSTALLED_APPS, MIDDLEWARE, env_int, env_list
 
 DEBUG = True
+# The demo newsroom, `dev_setup`/`dev_login` and the Akismet stand-in: development and tests only.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
 SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

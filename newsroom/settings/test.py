@@ -4,9 +4,11 @@ DATABASE_URL still decides the database, so `.ci/run` runs the same suite on Pos
 """
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, MIDDLEWARE
+from .base import BASE_DIR, INSTALLED_APPS, MIDDLEWARE
 
 DEBUG = False
+# The demo app is tested too (load_demo) and its Akismet stand-in serves the comments tests.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
 SECRET_KEY = "test-only-secret-key"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

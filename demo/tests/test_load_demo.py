@@ -22,8 +22,6 @@ from PIL import Image as PILImage
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, ReferenceIndex, Revision, Site
 
-from articles import demo_content
-from articles.demo_images import render_jpeg
 from articles.models import (
     ArticleAuthor,
     ArticlePage,
@@ -36,6 +34,8 @@ from articles.models import (
     Tag,
 )
 from articles.text import normalise_arabic
+from demo import content as demo_content
+from demo.images import render_jpeg
 
 pytestmark = pytest.mark.django_db
 

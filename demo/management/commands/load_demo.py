@@ -4,7 +4,7 @@ Idempotent by construction: every helper below looks its object up by a stable k
 a page's slug under its parent, an image's title in the Demo collection, an author's or tag's slug)
 and creates it only when it is missing. Nothing that exists is edited, so a second run publishes no
 revision, draws no image and leaves whatever an editor has changed since alone. The content itself is
-in articles/demo_content.py, the drawings in articles/demo_images.py.
+in demo/content.py, the drawings in demo/images.py.
 
 Pages are published through Wagtail's revision API (`save_revision().publish()`), so the demo has
 real revisions, live URLs and a search index, exactly as if an editor had written it.
@@ -33,8 +33,6 @@ from wagtail.models.reference_index import ReferenceIndex
 from wagtail.rich_text import RichText
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from articles import demo_content as content
-from articles.demo_images import HEIGHT, WIDTH, render_jpeg
 from articles.models import (
     ArticleAuthor,
     ArticlePage,
@@ -45,6 +43,8 @@ from articles.models import (
     SectionPage,
     Tag,
 )
+from demo import content
+from demo.images import HEIGHT, WIDTH, render_jpeg
 
 WELCOME_TITLE = "Welcome to your new Wagtail site!"
 DEMO_COLLECTION = "Demo"
@@ -242,7 +242,7 @@ def ensure_tags(tally: Tally) -> dict[str, Tag]:
 
 
 def build_body(blocks, *, images: dict) -> list:
-    """Turn the compact body notation of demo_content into StreamField data.
+    """Turn the compact body notation of demo.content into StreamField data.
 
     A string is a paragraph; ("h2"|"h3", text) a heading; ("quote", text, attribution) a quotation;
     ("image", caption, credit) the article's second drawing with its caption and credit.
