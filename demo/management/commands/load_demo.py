@@ -17,6 +17,7 @@ import io
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -48,7 +49,8 @@ from demo.images import HEIGHT, WIDTH, render_jpeg
 
 WELCOME_TITLE = "Welcome to your new Wagtail site!"
 DEMO_COLLECTION = "Demo"
-DEV_SITE_DOMAIN = "127.0.0.1:8000"
+# Where a new demo Site points when no --url is given: `make run`'s default address.
+DEFAULT_ADDRESS = ("127.0.0.1", 8000)
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
@@ -120,28 +122,48 @@ def ensure_home(root: Page, ar: Locale, tally: Tally) -> HomePage:
     return home
 
 
-def ensure_site(home: HomePage, tally: Tally) -> Site:
-    """Point the default Wagtail Site at our home (any host in development), and keep
-    django.contrib.sites' Site, which django-contrib-comments reads, in step with it."""
+def parse_site_url(url: str) -> tuple[str, int]:
+    """`http://127.0.0.1:8000` -> ("127.0.0.1", 8000): the host and port a Wagtail Site is matched on."""
+    parts = urlsplit(url if "//" in url else f"http://{url}")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise CommandError(f"--url must look like http://127.0.0.1:8000, not {url!r}")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise CommandError(f"--url has an invalid port: {url!r}")
+    return parts.hostname, port
+
+
+def ensure_site(home: HomePage, tally: Tally, *, address: tuple[str, int] | None) -> Site:
+    """Point the default Wagtail Site at our home and, when `address` is given, at that host and port.
+
+    Wagtail builds every absolute URL (canonical, hreflang, feeds, share links, JSON-LD) from the Site's
+    hostname and port, so `make run` passes the address it serves on, every run. django.contrib.sites'
+    Site, which django-contrib-comments reads, follows the same address."""
+    hostname, port = address or DEFAULT_ADDRESS
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         site = Site.objects.create(
-            hostname="localhost", port=80, is_default_site=True, root_page=home, site_name=content.SITE["name_ar"]
+            hostname=hostname, port=port, is_default_site=True, root_page=home, site_name=content.SITE["name_ar"]
         )
         tally.count("sites", True)
-    elif site.root_page_id != home.pk or not site.site_name:
+    else:
+        changed = site.root_page_id != home.pk or not site.site_name
         site.root_page = home
         site.site_name = site.site_name or content.SITE["name_ar"]
-        site.save()
-        tally.count("sites", True)
-    else:
-        tally.count("sites", False)
+        if address is not None and (site.hostname, site.port) != address:
+            site.hostname, site.port = address
+            changed = True
+        if changed:
+            site.save()
+        tally.count("sites", changed)
 
+    domain = f"{hostname}:{port}" if port not in (80, 443) else hostname
     django_site, _ = DjangoSite.objects.get_or_create(
-        pk=settings.SITE_ID, defaults={"domain": DEV_SITE_DOMAIN, "name": content.SITE["name_ar"]}
+        pk=settings.SITE_ID, defaults={"domain": domain, "name": content.SITE["name_ar"]}
     )
-    if django_site.domain == "example.com":
-        django_site.domain = DEV_SITE_DOMAIN
+    if django_site.domain == "example.com" or (address is not None and django_site.domain != domain):
+        django_site.domain = domain
         django_site.name = content.SITE["name_ar"]
         django_site.save()
     return site
@@ -394,17 +416,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--image-size",
             default=f"{WIDTH}x{HEIGHT}",
-            help="Size of the drawn images, WIDTHxHEIGHT (default %(default)s). Tests use a small size, "
-            "because every first view of a page then draws its renditions (AVIF is slow to encode).",
+            help="Size of the drawn images, WIDTHxHEIGHT (default %(default)s). Every rendition is made from "
+            "it, so a small drawing keeps loading and first page views fast.",
+        )
+        parser.add_argument(
+            "--url",
+            default=None,
+            help="The address the site is served on (http://HOST:PORT). The default Site's hostname and port "
+            "follow it, so absolute URLs (canonical, feeds, share links) lead back to this server. "
+            "Without it, a new Site gets 127.0.0.1:8000 and an existing one is left as it is.",
         )
 
-    def handle(self, *args, image_size, **options):
+    def handle(self, *args, image_size, url, **options):
         try:
             size = tuple(int(n) for n in image_size.lower().split("x"))
             if len(size) != 2 or min(size) < 16:
                 raise ValueError
         except ValueError:
-            raise CommandError(f"--image-size must look like 1600x900, not {image_size!r}")
+            raise CommandError(f"--image-size must look like 960x540, not {image_size!r}")
+        address = parse_site_url(url) if url else None
         started = timezone.now()
         tally = Tally()
         # Background work that publishing triggers (search indexing, the reference index, cache purges)
@@ -416,31 +446,31 @@ class Command(BaseCommand):
         for logger in loggers:
             logger.setLevel(logging.WARNING)
         try:
-            with override_settings(TASKS=IMMEDIATE_TASKS), transaction.atomic():
+            # The transaction is outermost on purpose: what publishing defers to the commit (making each
+            # article's image renditions) is queued after the override has ended, so it goes to the
+            # configured task backend. Under `make run` the worker makes the renditions while the site
+            # already answers, instead of this command spending most of its time in Pillow.
+            with transaction.atomic(), override_settings(TASKS=IMMEDIATE_TASKS):
                 # Wagtail refreshes an object's reference index (what uses which image or page) on
                 # every save; a page is saved three or four times while loading, so do it once at the end.
                 with disable_reference_index_auto_update():
-                    self.load(tally, now=started, image_size=size)
+                    self.load(tally, now=started, image_size=size, address=address)
                 for obj in tally.new_objects:
                     ReferenceIndex.create_or_update_for_object(obj)
         finally:
             for logger, level in zip(loggers, levels, strict=True):
                 logger.setLevel(level)
-        # Make the image renditions the templates use now, so `make run`'s first page views are fast
-        # (publishing queues the same work for a worker; this does not wait for one).
-        from articles.services import article_renditions_warm
-
-        for article in ArticlePage.objects.live().select_related("lead_image"):
-            article_renditions_warm(article=article)
         elapsed = (timezone.now() - started).total_seconds()
         self.stdout.write(self.summary(tally, elapsed))
 
-    def load(self, tally: Tally, *, now: datetime.datetime, image_size: tuple[int, int]) -> None:
+    def load(
+        self, tally: Tally, *, now: datetime.datetime, image_size: tuple[int, int], address: tuple[str, int] | None
+    ) -> None:
         ar, en = ensure_locales(tally)
         remove_welcome_page(tally)
         root = Page.get_first_root_node()
         home = ensure_home(root, ar, tally)
-        site = ensure_site(home, tally)
+        site = ensure_site(home, tally, address=address)
         ensure_settings(site, tally)
         sections = ensure_sections(home, tally)
         collection = ensure_collection(tally)
