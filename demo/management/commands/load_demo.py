@@ -12,6 +12,7 @@ real revisions, live URLs and a search index, exactly as if an editor had writte
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
 import logging
@@ -25,9 +26,12 @@ from django.contrib.sites.models import Site as DjangoSite
 from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models.signals import post_save
 from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.html import escape
+from modelsearch import index as search_index
+from modelsearch.signal_handlers import post_save_signal_handler as search_index_on_save
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Revision, Site
 from wagtail.models.reference_index import ReferenceIndex
@@ -67,6 +71,20 @@ class Tally:
         (self.created if created else self.present)[kind] += 1
         if created and obj is not None:
             self.new_objects.append(obj)
+
+
+@contextlib.contextmanager
+def search_index_updates_deferred():
+    """Wagtail indexes a page for search on every save, and publishing one saves it three or four times;
+    the command indexes each new object once, at the end, instead (a third of its time otherwise)."""
+    models = [model for model in search_index.get_indexed_models() if getattr(model, "search_auto_update", True)]
+    for model in models:
+        post_save.disconnect(search_index_on_save, sender=model)
+    try:
+        yield
+    finally:
+        for model in models:
+            post_save.connect(search_index_on_save, sender=model)
 
 
 # --- Helpers (each: look up by a stable key, create only when missing) ------------------------------
@@ -241,7 +259,7 @@ def ensure_authors(tally: Tally) -> dict[str, Author]:
                 setattr(author, f"{name}_en", data[f"{name}_en"])
             author.twitter_handle = data.get("twitter_handle", "")
             author.save()
-            tally.count("authors", True)
+            tally.count("authors", True, author)
         else:
             tally.count("authors", False)
         authors[data["slug"]] = author
@@ -256,7 +274,7 @@ def ensure_tags(tally: Tally) -> dict[str, Tag]:
             tag = Tag(slug=data["slug"], name_ar=data["name_ar"], name_en=data["name_en"])
             tag.name = data["name_ar"]
             tag.save()
-            tally.count("tags", True)
+            tally.count("tags", True, tag)
         else:
             tally.count("tags", False)
         tags[data["slug"]] = tag
@@ -453,10 +471,12 @@ class Command(BaseCommand):
             with transaction.atomic(), override_settings(TASKS=IMMEDIATE_TASKS):
                 # Wagtail refreshes an object's reference index (what uses which image or page) on
                 # every save; a page is saved three or four times while loading, so do it once at the end.
-                with disable_reference_index_auto_update():
+                with disable_reference_index_auto_update(), search_index_updates_deferred():
                     self.load(tally, now=started, image_size=size, address=address)
                 for obj in tally.new_objects:
                     ReferenceIndex.create_or_update_for_object(obj)
+                    if isinstance(obj, search_index.Indexed):
+                        search_index.insert_or_update_object(obj)
         finally:
             for logger, level in zip(loggers, levels, strict=True):
                 logger.setLevel(level)
