@@ -36,8 +36,13 @@ lint: $(VENV)/.installed-dev
 	DJANGO_SETTINGS_MODULE=newsroom.settings.test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=newsroom.settings.test $(PY) manage.py check
 
+# Two processes (pytest-xdist, one per core here; `auto` is one per core), each test file kept on one
+# worker (module fixtures such as the loaded demo are built once). The test databases are kept between
+# runs and only migrated forward; CI and `make test TEST_DB=--create-db` build them afresh.
+TEST_WORKERS ?= auto
+TEST_DB ?= --reuse-db
 test: lint
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile $(TEST_DB) $(PYTEST_ARGS)
 
 # Benchmarks print figures (latency, queries, memory) against a separate SQLite file with the demo content.
 BENCH_DB ?= sqlite:///$(CURDIR)/.bench.sqlite3

@@ -39,6 +39,12 @@ TOKEN_PATTERN = re.compile(r"\blt-[0-9a-f]{8}-c\d{2}-\d{4}\b")
 
 
 @dataclass
+
+def development_environment() -> dict[str, str]:
+    """This process's environment on development settings, for what only the demo app provides (the demo
+    content and the Akismet stand-in); the database is the same, from DATABASE_URL."""
+    return {**os.environ, "DJANGO_SETTINGS_MODULE": "newsroom.settings.dev"}
+
 class Config:
     port: int = 8170
     akismet_port: int = 8171
@@ -90,19 +96,22 @@ class Processes:
         self.events: list[str] = []
         self._files = []
 
-    def _start(self, name: str, args: list[str]) -> subprocess.Popen:
+    def _start(self, name: str, args: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
         log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 - closed in stop_all
         self._files.append(log)
         return subprocess.Popen(
-            args, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            args, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env
         )
 
     def _manage(self, *args: str) -> list[str]:
         return [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *args]
 
     def start(self) -> None:
+        # The stand-in belongs to the development-only demo app, which production settings leave out.
         self.akismet = self._start(
-            "fake_akismet", self._manage("fake_akismet", "--port", str(self.config.akismet_port))
+            "fake_akismet",
+            self._manage("fake_akismet", "--port", str(self.config.akismet_port)),
+            env=development_environment(),
         )
         self.start_task_worker()
         self.gunicorn = self._start(

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from articles.tests.factories import ArticlePageFactory
-from comments.fake_akismet import FakeAkismet
+from demo.fake_akismet import FakeAkismet
 
 
 @pytest.fixture

@@ -91,7 +91,7 @@ def test_recheck_end_to_end(post_comment, article, fake_akismet):
     assert comment.status == Status.UNCHECKED
 
     # The stand-in comes back on the same port; the recheck is due.
-    from comments.fake_akismet import FakeAkismet
+    from demo.fake_akismet import FakeAkismet
 
     port = int(url.rsplit(":", 1)[1])
     back = FakeAkismet(port=port)

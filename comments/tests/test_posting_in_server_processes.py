@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from comments.fake_akismet import FakeAkismet
+from demo.fake_akismet import FakeAkismet
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 SECRET_KEY = "test-only-secret-key"  # newsroom/settings/test.py's: the form is signed by the setup step

@@ -3,17 +3,26 @@
 DATABASE_URL still decides the database, so `.ci/run` runs the same suite on PostgreSQL.
 """
 
+import os
+
 from .base import *  # noqa: F403
-from .base import BASE_DIR, MIDDLEWARE
+from .base import BASE_DIR, INSTALLED_APPS, MIDDLEWARE
 
 DEBUG = False
+# The demo app is tested too (load_demo) and its Akismet stand-in serves the comments tests.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
 SECRET_KEY = "test-only-secret-key"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-MEDIA_ROOT = BASE_DIR / ".test-media"
+# One folder per pytest-xdist worker (gw0, gw1...), should anything write there beside the in-memory storage.
+MEDIA_ROOT = BASE_DIR / f".test-media{os.environ.get('PYTEST_XDIST_WORKER', '')}"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file rather than memory, so `make test` can keep it between runs (`--reuse-db`: migrations are
+    # then only checked, not all replayed); pytest-django adds each xdist worker's suffix (_gw0, _gw1...).
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

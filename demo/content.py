@@ -29,7 +29,7 @@ proves the normaliser works rather than plain substring matching:
 - "الإدارة" → «اﻹدارة» with the U+FEF9 ligature (hasakah-wheat-planting);
 - "الآن"    → «اﻵن» with the U+FEF5 ligature (aleppo-old-city-returnees).
 
-articles/tests/test_load_demo.py checks these properties, so the list cannot silently go stale.
+demo/tests/test_load_demo.py checks these properties, so the list cannot silently go stale.
 """
 
 HOME = {

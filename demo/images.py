@@ -15,7 +15,10 @@ import zlib
 
 from PIL import Image, ImageDraw, ImageFilter
 
-WIDTH, HEIGHT = 1600, 900
+# Small on purpose: Wagtail makes a dozen renditions of each lead image (WebP and JPEG, three to four
+# widths), and their cost grows with the original's pixels. 960 px is as wide as a lead story is drawn
+# on a desktop at 1x; the pictures are abstract, so a browser scaling them up loses nothing.
+WIDTH, HEIGHT = 960, 540
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:

@@ -22,8 +22,6 @@ from PIL import Image as PILImage
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, ReferenceIndex, Revision, Site
 
-from articles import demo_content
-from articles.demo_images import render_jpeg
 from articles.models import (
     ArticleAuthor,
     ArticleDailyViews,
@@ -37,11 +35,13 @@ from articles.models import (
     Tag,
 )
 from articles.text import normalise_arabic
+from demo import content as demo_content
+from demo.images import HEIGHT, WIDTH, render_jpeg
 
 pytestmark = pytest.mark.django_db
 
-# Small drawings: every first view of a page draws its renditions (AVIF too), which at the default
-# 1600x900 costs seconds per page. The default size is checked on the drawing itself below.
+# Small drawings: every first view of a page makes its renditions, which cost more the bigger the
+# original. The default size is checked on the drawing itself below.
 IMAGE_SIZE = (160, 90)
 
 
@@ -263,7 +263,7 @@ def test_lead_images_are_drawn_and_kept_in_the_demo_collection(demo):
     images = get_image_model().objects.filter(pk__in=lead_ids)
     assert images.count() == arabic_articles().count(), "one drawing per article"
     assert all(i.collection_id == collection.pk and (i.width, i.height) == IMAGE_SIZE for i in images)
-    assert PILImage.open(io.BytesIO(render_jpeg("tabqa-lake-levels", "#1f5f8b"))).size == (1600, 900)
+    assert PILImage.open(io.BytesIO(render_jpeg("tabqa-lake-levels", "#1f5f8b"))).size == (WIDTH, HEIGHT)
     # Deterministic: the same seed draws the same picture, so a fresh database gets the same demo.
     assert render_jpeg("tabqa-lake-levels", "#1f5f8b") == render_jpeg("tabqa-lake-levels", "#1f5f8b")
     assert render_jpeg("tabqa-lake-levels", "#1f5f8b") != render_jpeg("raqqa-old-bridge-reopens", "#1f5f8b")

@@ -4,7 +4,7 @@ Idempotent by construction: every helper below looks its object up by a stable k
 a page's slug under its parent, an image's title in the Demo collection, an author's or tag's slug)
 and creates it only when it is missing. Nothing that exists is edited, so a second run publishes no
 revision, draws no image and leaves whatever an editor has changed since alone. The content itself is
-in articles/demo_content.py, the drawings in articles/demo_images.py.
+in demo/content.py, the drawings in demo/images.py.
 
 Pages are published through Wagtail's revision API (`save_revision().publish()`), so the demo has
 real revisions, live URLs and a search index, exactly as if an editor had written it.
@@ -12,11 +12,13 @@ real revisions, live URLs and a search index, exactly as if an editor had writte
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -24,17 +26,18 @@ from django.contrib.sites.models import Site as DjangoSite
 from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models.signals import post_save
 from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.html import escape
+from modelsearch import index as search_index
+from modelsearch.signal_handlers import post_save_signal_handler as search_index_on_save
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Revision, Site
 from wagtail.models.reference_index import ReferenceIndex
 from wagtail.rich_text import RichText
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from articles import demo_content as content
-from articles.demo_images import HEIGHT, WIDTH, render_jpeg
 from articles.models import (
     ArticleAuthor,
     ArticleDailyViews,
@@ -46,10 +49,13 @@ from articles.models import (
     SectionPage,
     Tag,
 )
+from demo import content
+from demo.images import HEIGHT, WIDTH, render_jpeg
 
 WELCOME_TITLE = "Welcome to your new Wagtail site!"
 DEMO_COLLECTION = "Demo"
-DEV_SITE_DOMAIN = "127.0.0.1:8000"
+# Where a new demo Site points when no --url is given: `make run`'s default address.
+DEFAULT_ADDRESS = ("127.0.0.1", 8000)
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
@@ -66,6 +72,20 @@ class Tally:
         (self.created if created else self.present)[kind] += 1
         if created and obj is not None:
             self.new_objects.append(obj)
+
+
+@contextlib.contextmanager
+def search_index_updates_deferred():
+    """Wagtail indexes a page for search on every save, and publishing one saves it three or four times;
+    the command indexes each new object once, at the end, instead (a third of its time otherwise)."""
+    models = [model for model in search_index.get_indexed_models() if getattr(model, "search_auto_update", True)]
+    for model in models:
+        post_save.disconnect(search_index_on_save, sender=model)
+    try:
+        yield
+    finally:
+        for model in models:
+            post_save.connect(search_index_on_save, sender=model)
 
 
 # --- Helpers (each: look up by a stable key, create only when missing) ------------------------------
@@ -121,28 +141,48 @@ def ensure_home(root: Page, ar: Locale, tally: Tally) -> HomePage:
     return home
 
 
-def ensure_site(home: HomePage, tally: Tally) -> Site:
-    """Point the default Wagtail Site at our home (any host in development), and keep
-    django.contrib.sites' Site, which django-contrib-comments reads, in step with it."""
+def parse_site_url(url: str) -> tuple[str, int]:
+    """`http://127.0.0.1:8000` -> ("127.0.0.1", 8000): the host and port a Wagtail Site is matched on."""
+    parts = urlsplit(url if "//" in url else f"http://{url}")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise CommandError(f"--url must look like http://127.0.0.1:8000, not {url!r}")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise CommandError(f"--url has an invalid port: {url!r}")
+    return parts.hostname, port
+
+
+def ensure_site(home: HomePage, tally: Tally, *, address: tuple[str, int] | None) -> Site:
+    """Point the default Wagtail Site at our home and, when `address` is given, at that host and port.
+
+    Wagtail builds every absolute URL (canonical, hreflang, feeds, share links, JSON-LD) from the Site's
+    hostname and port, so `make run` passes the address it serves on, every run. django.contrib.sites'
+    Site, which django-contrib-comments reads, follows the same address."""
+    hostname, port = address or DEFAULT_ADDRESS
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         site = Site.objects.create(
-            hostname="localhost", port=80, is_default_site=True, root_page=home, site_name=content.SITE["name_ar"]
+            hostname=hostname, port=port, is_default_site=True, root_page=home, site_name=content.SITE["name_ar"]
         )
         tally.count("sites", True)
-    elif site.root_page_id != home.pk or not site.site_name:
+    else:
+        changed = site.root_page_id != home.pk or not site.site_name
         site.root_page = home
         site.site_name = site.site_name or content.SITE["name_ar"]
-        site.save()
-        tally.count("sites", True)
-    else:
-        tally.count("sites", False)
+        if address is not None and (site.hostname, site.port) != address:
+            site.hostname, site.port = address
+            changed = True
+        if changed:
+            site.save()
+        tally.count("sites", changed)
 
+    domain = f"{hostname}:{port}" if port not in (80, 443) else hostname
     django_site, _ = DjangoSite.objects.get_or_create(
-        pk=settings.SITE_ID, defaults={"domain": DEV_SITE_DOMAIN, "name": content.SITE["name_ar"]}
+        pk=settings.SITE_ID, defaults={"domain": domain, "name": content.SITE["name_ar"]}
     )
-    if django_site.domain == "example.com":
-        django_site.domain = DEV_SITE_DOMAIN
+    if django_site.domain == "example.com" or (address is not None and django_site.domain != domain):
+        django_site.domain = domain
         django_site.name = content.SITE["name_ar"]
         django_site.save()
     return site
@@ -220,7 +260,7 @@ def ensure_authors(tally: Tally) -> dict[str, Author]:
                 setattr(author, f"{name}_en", data[f"{name}_en"])
             author.twitter_handle = data.get("twitter_handle", "")
             author.save()
-            tally.count("authors", True)
+            tally.count("authors", True, author)
         else:
             tally.count("authors", False)
         authors[data["slug"]] = author
@@ -235,7 +275,7 @@ def ensure_tags(tally: Tally) -> dict[str, Tag]:
             tag = Tag(slug=data["slug"], name_ar=data["name_ar"], name_en=data["name_en"])
             tag.name = data["name_ar"]
             tag.save()
-            tally.count("tags", True)
+            tally.count("tags", True, tag)
         else:
             tally.count("tags", False)
         tags[data["slug"]] = tag
@@ -243,7 +283,7 @@ def ensure_tags(tally: Tally) -> dict[str, Tag]:
 
 
 def build_body(blocks, *, images: dict) -> list:
-    """Turn the compact body notation of demo_content into StreamField data.
+    """Turn the compact body notation of demo.content into StreamField data.
 
     A string is a paragraph; ("h2"|"h3", text) a heading; ("quote", text, attribution) a quotation;
     ("image", caption, credit) the article's second drawing with its caption and credit.
@@ -411,17 +451,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--image-size",
             default=f"{WIDTH}x{HEIGHT}",
-            help="Size of the drawn images, WIDTHxHEIGHT (default %(default)s). Tests use a small size, "
-            "because every first view of a page then draws its renditions (AVIF is slow to encode).",
+            help="Size of the drawn images, WIDTHxHEIGHT (default %(default)s). Every rendition is made from "
+            "it, so a small drawing keeps loading and first page views fast.",
+        )
+        parser.add_argument(
+            "--url",
+            default=None,
+            help="The address the site is served on (http://HOST:PORT). The default Site's hostname and port "
+            "follow it, so absolute URLs (canonical, feeds, share links) lead back to this server. "
+            "Without it, a new Site gets 127.0.0.1:8000 and an existing one is left as it is.",
         )
 
-    def handle(self, *args, image_size, **options):
+    def handle(self, *args, image_size, url, **options):
         try:
             size = tuple(int(n) for n in image_size.lower().split("x"))
             if len(size) != 2 or min(size) < 16:
                 raise ValueError
         except ValueError:
-            raise CommandError(f"--image-size must look like 1600x900, not {image_size!r}")
+            raise CommandError(f"--image-size must look like 960x540, not {image_size!r}")
+        address = parse_site_url(url) if url else None
         started = timezone.now()
         tally = Tally()
         # Background work that publishing triggers (search indexing, the reference index, cache purges)
@@ -433,31 +481,33 @@ class Command(BaseCommand):
         for logger in loggers:
             logger.setLevel(logging.WARNING)
         try:
-            with override_settings(TASKS=IMMEDIATE_TASKS), transaction.atomic():
+            # The transaction is outermost on purpose: what publishing defers to the commit (making each
+            # article's image renditions) is queued after the override has ended, so it goes to the
+            # configured task backend. Under `make run` the worker makes the renditions while the site
+            # already answers, instead of this command spending most of its time in Pillow.
+            with transaction.atomic(), override_settings(TASKS=IMMEDIATE_TASKS):
                 # Wagtail refreshes an object's reference index (what uses which image or page) on
                 # every save; a page is saved three or four times while loading, so do it once at the end.
-                with disable_reference_index_auto_update():
-                    self.load(tally, now=started, image_size=size)
+                with disable_reference_index_auto_update(), search_index_updates_deferred():
+                    self.load(tally, now=started, image_size=size, address=address)
                 for obj in tally.new_objects:
                     ReferenceIndex.create_or_update_for_object(obj)
+                    if isinstance(obj, search_index.Indexed):
+                        search_index.insert_or_update_object(obj)
         finally:
             for logger, level in zip(loggers, levels, strict=True):
                 logger.setLevel(level)
-        # Make the image renditions the templates use now, so `make run`'s first page views are fast
-        # (publishing queues the same work for a worker; this does not wait for one).
-        from articles.services import article_renditions_warm
-
-        for article in ArticlePage.objects.live().select_related("lead_image"):
-            article_renditions_warm(article=article)
         elapsed = (timezone.now() - started).total_seconds()
         self.stdout.write(self.summary(tally, elapsed))
 
-    def load(self, tally: Tally, *, now: datetime.datetime, image_size: tuple[int, int]) -> None:
+    def load(
+        self, tally: Tally, *, now: datetime.datetime, image_size: tuple[int, int], address: tuple[str, int] | None
+    ) -> None:
         ar, en = ensure_locales(tally)
         remove_welcome_page(tally)
         root = Page.get_first_root_node()
         home = ensure_home(root, ar, tally)
-        site = ensure_site(home, tally)
+        site = ensure_site(home, tally, address=address)
         ensure_settings(site, tally)
         sections = ensure_sections(home, tally)
         collection = ensure_collection(tally)

@@ -1,10 +1,10 @@
-"""`python manage.py fake_akismet [--port N]`: the local Akismet stand-in (see comments/fake_akismet.py)."""
+"""`python manage.py fake_akismet [--port N]`: the local Akismet stand-in (see demo/fake_akismet.py)."""
 
 import contextlib
 
 from django.core.management.base import BaseCommand
 
-from comments.fake_akismet import SPAM_AUTHOR, FakeAkismet
+from demo.fake_akismet import SPAM_AUTHOR, FakeAkismet
 
 
 class Command(BaseCommand):
