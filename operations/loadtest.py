@@ -38,13 +38,13 @@ AKISMET_PHASES = (("ok", "normal"), ("slow", "slow"), ("down", "error"))
 TOKEN_PATTERN = re.compile(r"\blt-[0-9a-f]{8}-c\d{2}-\d{4}\b")
 
 
-@dataclass
-
 def development_environment() -> dict[str, str]:
     """This process's environment on development settings, for what only the demo app provides (the demo
     content and the Akismet stand-in); the database is the same, from DATABASE_URL."""
     return {**os.environ, "DJANGO_SETTINGS_MODULE": "newsroom.settings.dev"}
 
+
+@dataclass
 class Config:
     port: int = 8170
     akismet_port: int = 8171

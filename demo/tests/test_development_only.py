@@ -13,6 +13,7 @@ def test_production_does_not_install_or_import_the_demo_app():
         DJANGO_SETTINGS_MODULE="newsroom.settings.production",
         SECRET_KEY="from-the-environment",
         ALLOWED_HOSTS="news.example",
+        REDIS_URL="redis://127.0.0.1:6379/15",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "False"]

@@ -12,8 +12,8 @@ import pytest
 from django.test import Client
 
 from articles.tests.factories import ArticlePageFactory
-from demo.fake_akismet import FakeAkismet
 from comments.models import ReaderComment
+from demo.fake_akismet import FakeAkismet
 from operations.loadtest import POLL_SYSCALLS, akismet_requests_by_token, comment_form_fields, polls_on, tcp_inodes_to
 
 
