@@ -42,6 +42,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 INSTALLED_APPS = [
     # modeltranslation patches the admin's forms, so it comes before anything that registers them.
     "modeltranslation",
+    "core",
     "articles",
     "comments",
     "operations",
@@ -188,6 +189,8 @@ TASKS = {
         "BACKEND": "django_tasks_db.DatabaseBackend",
     }
 }
+# Finished task rows (successful or failed) are deleted by the scheduler's daily job after this many days.
+TASK_RESULT_RETENTION_DAYS = env_int("TASK_RESULT_RETENTION_DAYS", 14)
 
 # --- Languages, time and formats ----------------------------------------------------------------
 
