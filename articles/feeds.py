@@ -34,7 +34,6 @@ class Subject:
     link: str
     description: str
     articles: object
-    kind: str = "edition"
     extra: dict = field(default_factory=dict)
 
 
@@ -138,7 +137,6 @@ class SectionFeed(EditionFeed):
         base.link = section.get_full_url(request)
         base.description = section.intro or base.title
         base.articles = selectors.section_articles(section=section)
-        base.kind = "section"
         return base
 
 
@@ -154,7 +152,6 @@ class TagFeed(EditionFeed):
         base.link = editions.absolute_url(request, home.get_url(request) + home.reverse_subpage("tag", args=[tag.slug]))
         base.description = base.title
         base.articles = selectors.articles_by_tag(tag=tag, locale=home.locale).descendant_of(home)
-        base.kind = "tag"
         return base
 
 
@@ -172,7 +169,6 @@ class AuthorFeed(EditionFeed):
         )
         base.description = author.bio or base.title
         base.articles = selectors.articles_by_author(author=author, locale=home.locale).descendant_of(home)
-        base.kind = "author"
         return base
 
 

@@ -12,7 +12,6 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-PROJECT_DIR = BASE_DIR / "newsroom"
 
 
 def env_bool(name: str, default: bool = False) -> bool:
