@@ -36,7 +36,7 @@ def test_old_finished_rows_are_pruned_and_the_rest_kept(settings):
     recent_failure = enqueue(status=TaskResultStatus.FAILED, finished_days_ago=1)
     waiting = enqueue(status=TaskResultStatus.READY)
 
-    prune_finished_task_results.call()
+    assert prune_finished_task_results.call() == ["default"]
 
     remaining = set(DBTaskResult.objects.values_list("id", flat=True))
     assert {str(pk) for pk in remaining} == {str(recent_success), str(recent_failure), str(waiting)}
