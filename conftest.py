@@ -1,14 +1,21 @@
 """Shared pytest fixtures."""
 
+import contextlib
+import os
+import shutil
+
 import pytest
+from django.core.cache import cache
+from django.utils import translation
+from playwright.sync_api import sync_playwright
+
+from articles.tests.factories import site_tree as build_site_tree
 
 
 @pytest.fixture
 def site_tree(db):
     """Root → HomePage → two SectionPages, the default Site pointing at the home page."""
-    from articles.tests.factories import site_tree
-
-    home, sections = site_tree(sections=2)
+    home, sections = build_site_tree(sections=2)
     return {"home": home, "sections": sections}
 
 
@@ -19,8 +26,6 @@ def arabic_by_default():
     A request to `/en/` activates English for the thread and Django leaves it active; without this, the
     next test would save factory-made names into modeltranslation's English columns.
     """
-    from django.utils import translation
-
     translation.activate("ar")
     yield
     translation.activate("ar")
@@ -29,8 +34,6 @@ def arabic_by_default():
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: cached fragments, renditions and rate limits stay in their test."""
-    from django.core.cache import cache
-
     cache.clear()
     yield
 
@@ -54,10 +57,6 @@ def chromium():
     so the browser checks can never silently stop running there (`.ci/run` installs Chromium).
     Playwright is started inside the test, after its data is made: its event loop would otherwise make
     Django refuse ORM calls from the test's thread."""
-    import contextlib
-    import os
-    import shutil
-
     if not shutil.which(CHROMIUM):
         message = f"needs Chromium at {CHROMIUM} (apt-get install -y chromium)"
         if os.environ.get("CI", "").lower() not in ("", "0", "false"):
@@ -66,8 +65,6 @@ def chromium():
 
     @contextlib.contextmanager
     def launch():
-        from playwright.sync_api import sync_playwright
-
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:

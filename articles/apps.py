@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 
 class ArticlesConfig(AppConfig):
@@ -8,9 +9,7 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from wagtail.signals import page_published, page_unpublished, post_page_move
-
-        from . import signals
+        from . import signals  # noqa: PLC0415 (the handlers' module imports the models)
 
         page_published.connect(signals.warm_renditions_on_publish, dispatch_uid="articles-warm-renditions")
         for signal in (page_published, page_unpublished, post_page_move):

@@ -6,14 +6,14 @@ Both come from per-request memos that <head> metadata, the front page and search
 
 from wagtail.models import Locale
 
-from . import selectors, seo
+from . import editions, selectors
 from .models import HomePage
 
 
 def site_chrome(request):
     if request.path.startswith("/admin/"):
         return {}
-    home = seo.edition_home(request)
+    home = editions.edition_home(request)
     if home is None or not home.live:
         # No live edition home on this site in the active language: any live home in that language.
         try:

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.translation import pgettext
 
-from . import selectors, seo
+from . import editions, selectors, seo
 from .models import ArticlePage, Author, HomePage, SectionPage, Tag
 
 FEED_SIZE = settings.NEWSROOM.get("FEED_SIZE", 30)
@@ -34,7 +34,6 @@ class Subject:
     link: str
     description: str
     articles: object
-    kind: str = "edition"
     extra: dict = field(default_factory=dict)
 
 
@@ -44,19 +43,19 @@ class EditionFeed(Feed):
     # --- What the feed is about ---
 
     def get_object(self, request, *args, **kwargs) -> Subject:
-        home = seo.edition_home(request)
+        home = editions.edition_home(request)
         if home is None:
             raise Http404("No edition in this language.")
         return self.subject(request, home, **kwargs)
 
     def subject(self, request, home: HomePage, **kwargs) -> Subject:
-        name = seo.site_name(request)
+        name = editions.site_name(request)
         return Subject(
             request=request,
             home=home,
             title=name,
             link=home.get_full_url(request),
-            description=home.tagline or seo.site_settings(request).tagline or name,
+            description=home.tagline or editions.site_settings(request).tagline or name,
             articles=selectors.published_articles(locale=home.locale).descendant_of(home),
         )
 
@@ -73,7 +72,7 @@ class EditionFeed(Feed):
         return obj.description
 
     def feed_url(self, obj: Subject) -> str:
-        return seo.absolute_url(obj.request, obj.request.path)
+        return editions.absolute_url(obj.request, obj.request.path)
 
     def feed_copyright(self, obj: Subject) -> str:
         return obj.title
@@ -138,7 +137,6 @@ class SectionFeed(EditionFeed):
         base.link = section.get_full_url(request)
         base.description = section.intro or base.title
         base.articles = selectors.section_articles(section=section)
-        base.kind = "section"
         return base
 
 
@@ -151,10 +149,9 @@ class TagFeed(EditionFeed):
         tag = get_object_or_404(Tag, slug=slug)
         base = super().subject(request, home)
         base.title = f"{base.title}: {tag.name}"
-        base.link = seo.absolute_url(request, home.get_url(request) + home.reverse_subpage("tag", args=[tag.slug]))
+        base.link = editions.absolute_url(request, home.get_url(request) + home.reverse_subpage("tag", args=[tag.slug]))
         base.description = base.title
         base.articles = selectors.articles_by_tag(tag=tag, locale=home.locale).descendant_of(home)
-        base.kind = "tag"
         return base
 
 
@@ -167,12 +164,11 @@ class AuthorFeed(EditionFeed):
         author = get_object_or_404(Author, slug=slug)
         base = super().subject(request, home)
         base.title = f"{base.title}: {author.name}"
-        base.link = seo.absolute_url(
+        base.link = editions.absolute_url(
             request, home.get_url(request) + home.reverse_subpage("author", args=[author.slug])
         )
         base.description = author.bio or base.title
         base.articles = selectors.articles_by_author(author=author, locale=home.locale).descendant_of(home)
-        base.kind = "author"
         return base
 
 

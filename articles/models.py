@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -300,8 +301,6 @@ class ArticlePage(Page):
     @property
     def body_text(self) -> str:
         """The body as plain text: reading time, search and Akismet's context use it."""
-        from django.utils.html import strip_tags
-
         parts = []
         for block in self.body:
             if block.block_type == "paragraph":

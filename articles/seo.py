@@ -1,24 +1,34 @@
-"""How an edition and its pages are described to search engines, social networks and feed readers.
+"""How the pages of an edition are described to search engines, social networks and feed readers: the
+<head> metadata (canonical, OpenGraph, X cards, hreflang, feed links), JSON-LD, and the images those
+cards and the feeds' enclosures use. Which edition is being read, and absolute URLs, come from
+articles.editions.
 
-Absolute URLs are built from Wagtail's Site (its hostname and port), never from django.contrib.sites,
-whose domain is a placeholder kept only for django-contrib-comments. The same helpers serve the
-metadata in <head>, the feeds, the sitemaps and the language switcher, so they cannot disagree.
+Each page type describes itself in its own function (`describe_page`, dispatched on the page's class);
+`page_metadata` adds what every page shares.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from functools import singledispatch
 
 from django.conf import settings
-from django.db.models import Q
-from django.urls import translate_url
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Page
 
-from . import selectors
-from .models import ArticlePage, Author, HomePage, NewsroomSettings, SectionPage, Tag
+from .editions import (
+    absolute_url,
+    active_locale,  # noqa: F401 (articles.search resolves the edition through this module)
+    alternates,
+    edition_home,
+    edition_language,
+    root_url,
+    site_name,
+    site_settings,
+)
+from .models import ArticlePage, Author, HomePage, SectionPage, Tag
 
 # OpenGraph wants a region; these are what Facebook and LinkedIn recognise for each edition.
 OG_LOCALES = {"ar": "ar_AR", "en": "en_GB"}
@@ -29,161 +39,12 @@ LOGO_FILTER = "max-600x60|format-png"
 FEED_IMAGE_FILTER = "fill-1200x630|format-jpeg|jpegquality-85"
 
 
-# --- Sites, editions and absolute URLs ---------------------------------------------------------------
-
-
-def site_for(request) -> Site | None:
-    return Site.find_for_request(request) if request is not None else None
-
-
-def root_url(request) -> str:
-    """`https://host[:port]` of the Wagtail Site serving this request."""
-    site = site_for(request)
-    if site is not None:
-        return site.root_url
-    return request.build_absolute_uri("/").rstrip("/")
-
-
-def absolute_url(request, path: str) -> str:
-    if path.startswith(("http://", "https://")):
-        return path
-    return root_url(request) + path
-
-
-def active_locale(request=None) -> Locale | None:
-    """The Locale of the active language (Wagtail falls back to the default one). With a request, the
-    edition homes already loaded for it answer without a query when one of them is in that language."""
-    if request is not None:
-        language = _content_language()
-        for home in edition_homes(site_for(request), request=request):
-            if home.locale.language_code == language:
-                return home.locale
-    try:
-        return Locale.get_active()
-    except Locale.DoesNotExist:
-        return None
-
-
-def _content_language() -> str | None:
-    from wagtail.coreutils import get_supported_content_language_variant
-
-    try:
-        return get_supported_content_language_variant(translation.get_language())
-    except LookupError:
-        return None
-
-
-def edition_homes(site: Site | None, *, request=None) -> list[HomePage]:
-    """The site's home page and its live translations: one per edition, default language first.
-
-    One query (locales joined); with a request, once per request."""
-    key = ("edition_homes", site.pk if site is not None else None)
-    return selectors.request_memo(request, key, lambda: _edition_homes(site))
-
-
-def _edition_homes(site: Site | None) -> list[HomePage]:
-    if site is None:
-        return list(HomePage.objects.live().select_related("locale").order_by("locale_id"))
-    root = site.root_page
-    homes = list(
-        HomePage.objects.filter(translation_key=root.translation_key)
-        .filter(Q(pk=root.pk) | Q(live=True))
-        .select_related("locale")
-    )
-    default = settings.LANGUAGE_CODE
-    return sorted(homes, key=lambda home: (home.locale.language_code != default, home.locale.language_code))
-
-
-def edition_home(request, locale: Locale | None = None) -> HomePage | None:
-    """The home page of the edition in `locale` (default: the active language) for this request's site."""
-    locale = locale or active_locale(request)
-    if locale is None:
-        return None
-    for home in edition_homes(site_for(request), request=request):
-        if home.locale_id == locale.pk:
-            return home
-    return None
-
-
-def edition_language(locale_or_page) -> str:
-    locale = getattr(locale_or_page, "locale", locale_or_page)
-    return locale.language_code if locale is not None else settings.LANGUAGE_CODE
-
-
-def site_settings(request) -> NewsroomSettings:
-    return NewsroomSettings.for_request(request)
-
-
-def site_name(request, language: str | None = None) -> str:
-    """The outlet's name in `language` (modeltranslation falls back to Arabic when the English one is empty)."""
-    with translation.override(language or translation.get_language()):
-        name = site_settings(request).site_name
-    return name or settings.WAGTAIL_SITE_NAME
-
-
 def rendition_url(request, image, filter_spec: str):
     """(absolute URL, rendition) for an image, or (None, None) when there is no image."""
     if image is None:
         return None, None
     rendition = image.get_rendition(filter_spec)
     return absolute_url(request, rendition.url), rendition
-
-
-# --- Translations: the language switcher and hreflang ------------------------------------------------
-
-
-@dataclass
-class Alternate:
-    language: str
-    name: str
-    url: str
-    is_current: bool
-    is_translation: bool
-
-
-def alternates(request, page: Page | None) -> list[Alternate]:
-    """One link per edition for the page being read: its live translation when there is one, otherwise
-    the other edition's home page (`is_translation` False: not an hreflang pair).
-
-    Views outside the page tree (search) are translated by their URL pattern; routed sub-pages of a
-    home page (an author's or a tag's page) keep their route under the other edition's home.
-    """
-    current = translation.get_language()
-    key = ("alternates", page.pk if page is not None else None, request.get_full_path(), current)
-    return selectors.request_memo(request, key, lambda: _alternates(request, page, current))
-
-
-def _alternates(request, page: Page | None, current: str) -> list[Alternate]:
-    languages = dict(settings.LANGUAGES)
-    site = site_for(request)
-    home_list = edition_homes(site, request=request)
-    homes = {home.locale.language_code: home for home in home_list}
-    translations: dict[str, Page] = {}
-    suffix = ""
-    if page is not None and page.pk:
-        locales = {home.locale_id: home.locale for home in home_list}
-        page_language = (locales.get(page.locale_id) or page.locale).language_code
-        translations = {page_language: page}
-        for other in page.get_translations().live().select_related("locale"):
-            translations[other.locale.language_code] = other
-        page_path = page.get_url(request) or ""
-        if request.path != page_path and request.path.startswith(page_path):
-            suffix = request.path[len(page_path) :]  # a routable sub-page such as authors/<slug>/
-    result = []
-    for code, name in languages.items():
-        if page is None:
-            url = translate_url(request.get_full_path(), code)
-            found = True
-        elif code in translations:
-            url = (translations[code].get_url(request) or "/") + suffix
-            found = True
-        elif code in homes:
-            url = homes[code].get_url(request) or "/"
-            found = False
-        else:
-            continue
-        result.append(Alternate(code, name, absolute_url(request, url), code == current, found))
-    return result
 
 
 # --- Structured data ---------------------------------------------------------------------------------
@@ -276,8 +137,6 @@ def article_structured_data(
 
 
 def website_structured_data(request, home: HomePage) -> dict:
-    from django.urls import reverse
-
     language = edition_language(home)
     with translation.override(language):
         search_path = reverse("search")
@@ -317,8 +176,6 @@ def collection_structured_data(request, page: Page, home: HomePage | None, descr
 
 def feed_links(request, page: Page | None, *, author: Author | None = None, tag: Tag | None = None) -> list[dict]:
     """RSS and Atom <link rel="alternate"> for the edition, plus the section, author or tag being read."""
-    from django.urls import NoReverseMatch, reverse
-
     name = site_name(request)
     links = []
 
@@ -361,16 +218,13 @@ def page_metadata(context) -> dict:
         # The page's Locale is the home's, already loaded: reading page.locale below costs no query.
         Page.locale.field.set_cached_value(page, home.locale)
     author, tag = context.get("author"), context.get("tag")
+    author = author if isinstance(author, Author) else None
+    tag = tag if isinstance(tag, Tag) else None
     meta: dict = {
         "site_name": site_name(request),
         "og_locale": OG_LOCALES.get(language, language),
         "og_type": "website",
-        "feeds": feed_links(
-            request,
-            page,
-            author=author if isinstance(author, Author) else None,
-            tag=tag if isinstance(tag, Tag) else None,
-        ),
+        "feeds": feed_links(request, page, author=author, tag=tag),
         "x_handle": (site_settings(request).x_handle or "").lstrip("@"),
         "json_ld": [],
     }
@@ -378,64 +232,98 @@ def page_metadata(context) -> dict:
         meta["canonical"] = absolute_url(request, request.path)
         return meta
 
-    links = alternates(request, page)
-    translated = [alt for alt in links if alt.is_translation]
-    if len(translated) > 1:
-        meta["hreflang"] = translated
-        default = next((alt for alt in translated if alt.language == settings.LANGUAGE_CODE), None)
-        meta["x_default"] = default.url if default else None
-    meta["og_locale_alternates"] = [
-        OG_LOCALES.get(alt.language, alt.language) for alt in translated if alt.language != language
-    ]
-
+    meta.update(_translations(request, page, language))
     page_url = page.get_url(request) or request.path
-    routed = request.path != page_url and request.path.startswith(page_url)
-    meta["canonical"] = absolute_url(request, request.path) if routed else page.get_full_url(request)
     meta["title"] = page.seo_title or page.title
-    if routed and author is not None:
-        meta["title"] = author.name
-    elif routed and tag is not None:
-        meta["title"] = tag.name
     meta["description"] = page.search_description
-
-    if isinstance(page, ArticlePage) and not routed:
-        image_url, rendition = rendition_url(request, page.lead_image, SOCIAL_IMAGE_FILTER)
-        authors, tags = page.authors, [t.name for t in page.tags.all()]
-        meta.update(
-            og_type="article",
-            description=page.search_description or page.summary,
-            published=page.first_published_at,
-            modified=page.updated_at or page.last_published_at,
-            section=page.section.title if page.section else "",
-            tags=tags,
-            image=image_url,
-            image_width=rendition.width if rendition else None,
-            image_height=rendition.height if rendition else None,
-            image_alt=page.lead_image_caption or page.title,
-            creators=[a.twitter_handle.lstrip("@") for a in authors if a.twitter_handle],
-        )
-        meta["json_ld"] = [
-            json_ld(article_structured_data(request, page, home, image_url, authors=authors, tags=tags)),
-            json_ld(breadcrumbs(request, page, home)),
-        ]
-    elif isinstance(page, HomePage) and not routed:
-        meta["description"] = page.search_description or page.tagline or site_settings(request).tagline
-        meta["json_ld"] = [json_ld(website_structured_data(request, page))]
+    if request.path != page_url and request.path.startswith(page_url):
+        meta["canonical"] = absolute_url(request, request.path)
+        _describe_route(page, request, meta, home, author=author, tag=tag)
     else:
-        description = meta["description"]
-        if isinstance(page, SectionPage):
-            description = description or page.intro
-        elif routed and author is not None:
-            description = description or author.bio
-        meta["description"] = description
-        collection = collection_structured_data(request, page, home, description)
-        if routed:
-            collection.update(name=meta["title"], url=meta["canonical"])
-        meta["json_ld"] = [json_ld(collection)]
-        if not routed:
-            meta["json_ld"].append(json_ld(breadcrumbs(request, page, home)))
+        meta["canonical"] = page.get_full_url(request)
+        describe_page(page, request, meta, home)
     if meta.get("image") is None:
         logo_url, logo = rendition_url(request, site_settings(request).logo, SOCIAL_IMAGE_FILTER)
         if logo_url:
             meta.update(image=logo_url, image_width=logo.width, image_height=logo.height, image_alt=meta["site_name"])
     return meta
+
+
+def _translations(request, page: Page, language: str) -> dict:
+    """hreflang pairs (only when the page has a live translation) and OpenGraph's alternate locales."""
+    translated = [alt for alt in alternates(request, page) if alt.is_translation]
+    links: dict = {}
+    if len(translated) > 1:
+        links["hreflang"] = translated
+        default = next((alt for alt in translated if alt.language == settings.LANGUAGE_CODE), None)
+        links["x_default"] = default.url if default else None
+    links["og_locale_alternates"] = [
+        OG_LOCALES.get(alt.language, alt.language) for alt in translated if alt.language != language
+    ]
+    return links
+
+
+@singledispatch
+def describe_page(page: Page, request, meta: dict, home: HomePage | None) -> None:
+    """Any other page (a form page, say): a collection of what it lists, with its breadcrumbs."""
+    _describe_collection(page, request, meta, home)
+
+
+@describe_page.register
+def _(page: HomePage, request, meta: dict, home: HomePage | None) -> None:
+    """An edition's front page: the website itself, with its search box for search engines."""
+    meta["description"] = page.search_description or page.tagline or site_settings(request).tagline
+    meta["json_ld"] = [json_ld(website_structured_data(request, page))]
+
+
+@describe_page.register
+def _(page: SectionPage, request, meta: dict, home: HomePage | None) -> None:
+    """A section: a collection of its articles, described by its intro unless an editor wrote a description."""
+    meta["description"] = meta["description"] or page.intro
+    _describe_collection(page, request, meta, home)
+
+
+@describe_page.register
+def _(page: ArticlePage, request, meta: dict, home: HomePage | None) -> None:
+    """An article: a large card with its lead image, its authors' X handles, and NewsArticle JSON-LD."""
+    image_url, rendition = rendition_url(request, page.lead_image, SOCIAL_IMAGE_FILTER)
+    authors, tags = page.authors, [t.name for t in page.tags.all()]
+    meta.update(
+        og_type="article",
+        description=page.search_description or page.summary,
+        published=page.first_published_at,
+        modified=page.updated_at or page.last_published_at,
+        section=page.section.title if page.section else "",
+        tags=tags,
+        image=image_url,
+        image_width=rendition.width if rendition else None,
+        image_height=rendition.height if rendition else None,
+        image_alt=page.lead_image_caption or page.title,
+        creators=[a.twitter_handle.lstrip("@") for a in authors if a.twitter_handle],
+    )
+    meta["json_ld"] = [
+        json_ld(article_structured_data(request, page, home, image_url, authors=authors, tags=tags)),
+        json_ld(breadcrumbs(request, page, home)),
+    ]
+
+
+def _describe_collection(page: Page, request, meta: dict, home: HomePage | None) -> None:
+    meta["json_ld"] = [
+        json_ld(collection_structured_data(request, page, home, meta["description"])),
+        json_ld(breadcrumbs(request, page, home)),
+    ]
+
+
+def _describe_route(
+    page: Page, request, meta: dict, home: HomePage | None, *, author: Author | None, tag: Tag | None
+) -> None:
+    """A routed sub-page of the front page (an author's or a tag's articles): a collection named after
+    the author or tag, at its own URL, without breadcrumbs (it is not in the page tree)."""
+    if author is not None:
+        meta["title"] = author.name
+        meta["description"] = meta["description"] or author.bio
+    elif tag is not None:
+        meta["title"] = tag.name
+    collection = collection_structured_data(request, page, home, meta["description"])
+    collection.update(name=meta["title"], url=meta["canonical"])
+    meta["json_ld"] = [json_ld(collection)]

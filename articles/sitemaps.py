@@ -22,7 +22,7 @@ from wagtail.contrib.sitemaps import Sitemap
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap_view
 from wagtail.models import Page
 
-from . import selectors, seo
+from . import editions, selectors
 from .models import ArticlePage, HomePage, SectionPage
 
 NEWS_WINDOW = datetime.timedelta(hours=48)
@@ -47,7 +47,7 @@ class EditionSitemap(Sitemap):
         return settings.NEWSROOM.get("SITEMAP_LIMIT", 5000)
 
     def homes(self) -> list[HomePage]:
-        return seo.edition_homes(self.get_wagtail_site())
+        return editions.edition_homes(self.get_wagtail_site())
 
     def lastmod(self, obj):
         if isinstance(obj, ArticlePage) and obj.updated_at:
@@ -112,7 +112,7 @@ def sitemap_index(request):
     entries = []
     for name, sitemap_class in SITEMAPS.items():
         sitemap = sitemap_class(request)
-        location = seo.absolute_url(request, reverse("sitemap_section", kwargs={"section": name}))
+        location = editions.absolute_url(request, reverse("sitemap_section", kwargs={"section": name}))
         last_mod = sitemap.get_latest_lastmod() if hasattr(sitemap, "get_latest_lastmod") else None
         entries.append({"location": location, "last_mod": last_mod})
         for number in range(2, sitemap.paginator.num_pages + 1):
@@ -130,7 +130,7 @@ def news_articles(request) -> list[ArticlePage]:
     """Articles first published in the last 48 hours, in every edition of the site, newest first."""
     since = timezone.now() - NEWS_WINDOW
     articles = selectors.published_articles().filter(first_published_at__gte=since).select_related("locale")
-    homes = seo.edition_homes(seo.site_for(request))
+    homes = editions.edition_homes(editions.site_for(request))
     return list(_under_homes(articles, homes).defer_streamfields()[:NEWS_LIMIT])
 
 
@@ -142,7 +142,7 @@ def news_sitemap(request):
     for article in news_articles(request):
         language = article.locale.language_code
         if language not in names:
-            names[language] = seo.site_name(request, language)
+            names[language] = editions.site_name(request, language)
         entries.append(
             {
                 "location": article.get_full_url(request),
@@ -168,8 +168,8 @@ def robots_txt(request):
         request,
         "robots.txt",
         {
-            "sitemap_url": seo.absolute_url(request, reverse("sitemap_index")),
-            "news_sitemap_url": seo.absolute_url(request, reverse("news_sitemap")),
+            "sitemap_url": editions.absolute_url(request, reverse("sitemap_index")),
+            "news_sitemap_url": editions.absolute_url(request, reverse("news_sitemap")),
             "search_paths": search_paths,
         },
         content_type="text/plain; charset=utf-8",

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from .models import ArticlePage
+from .services import article_renditions_warm
+
 
 @task()
 def warm_article_renditions(page_id: int) -> int:
-    from .models import ArticlePage
-    from .services import article_renditions_warm
-
     article = ArticlePage.objects.live().filter(pk=page_id).select_related("lead_image").first()
     if article is None:  # unpublished or deleted before the worker got to it
         return 0

@@ -1,5 +1,9 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+from core.periodic import register_periodic_job
 
 
 def keep_replies_as_they_are(sender, instance, raw, using, **kwargs):
@@ -36,3 +40,13 @@ class CommentsConfig(AppConfig):
         # path can store (or silently skip) a comment. See comments/posting.py.
         comment_will_be_posted.disconnect(xtd_views.on_comment_will_be_posted, sender=TmpXtdComment)
         comment_was_posted.disconnect(xtd_views.on_comment_was_posted, sender=TmpXtdComment)
+
+        # The periodic jobs, enqueued by core's scheduler (`manage.py run_scheduler`). Their modules import
+        # the models, which cannot load before the app registry.
+        from .admin_privacy import anonymise_old_ips_task  # noqa: PLC0415 (imports models)
+        from .tasks import purge_discarded, purge_old_spam, recheck_unchecked_comments  # noqa: PLC0415 (imports models)
+
+        register_periodic_job(recheck_unchecked_comments, every=timedelta(minutes=20))
+        register_periodic_job(purge_old_spam, every=timedelta(days=1))
+        register_periodic_job(purge_discarded, every=timedelta(days=1))
+        register_periodic_job(anonymise_old_ips_task, every=timedelta(days=1))

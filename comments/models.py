@@ -61,8 +61,6 @@ def reason_labels(codes) -> list[str]:
 STICKY_REASONS = (Reason.HONEYPOT, Reason.REPEAT_POST)
 
 
-# Statuses a moderator still has to look at (the "pending" queue of the workspace).
-PENDING_STATUSES = (Status.HELD, Status.UNCHECKED)
 # Statuses that are not shown and were decided to be spam (by Akismet or a person).
 SPAM_STATUSES = (Status.SPAM, Status.DISCARDED)
 
@@ -137,10 +135,6 @@ class ReaderComment(XtdComment):
 
             if self.content_type.model_class() is ArticlePage:
                 self.article_id = int(self.object_pk)
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status in PENDING_STATUSES
 
     def get_hold_reasons_display(self) -> list[str]:
         return reason_labels(self.hold_reasons)

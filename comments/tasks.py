@@ -1,7 +1,7 @@
 """Background work on comments (django-tasks). `manage.py run_scheduler` enqueues these periodically;
 `manage.py recheck_comments` runs the same code for a cron line.
 
-- `recheck_held_comments`: unchecked comments (Akismet was down, slow, rate-limited, misconfigured) are
+- `recheck_unchecked_comments`: unchecked comments (Akismet was down, slow, rate-limited, misconfigured) are
   checked again in batches, `recheck_reason=retry`, stopping at the first failure.
 - `purge_old_spam`: spam older than COMMENTS["SPAM_RETENTION_DAYS"] (15) is deleted.
 - `purge_discarded`: Akismet's blatant spam is kept COMMENTS["DISCARD_RETENTION_HOURS"] (48) for a
@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 
 @task()
-def recheck_held_comments() -> dict:
+def recheck_unchecked_comments() -> dict:
     from . import services
 
     report = services.recheck_unchecked()
@@ -61,6 +61,6 @@ def schedule_recheck(*, at: datetime | None) -> None:
     if at is None or not default_task_backend.supports_defer:
         return
     try:
-        recheck_held_comments.using(run_after=at).enqueue()
+        recheck_unchecked_comments.using(run_after=at).enqueue()
     except Exception:  # the comment is stored and the periodic job will find it
         logger.exception("Could not enqueue a comment recheck")

@@ -9,8 +9,11 @@ page, a unit test) they fall back to the defaults: Western digits, no Hijri date
 from __future__ import annotations
 
 import datetime
+from urllib.parse import quote
 
 from django import template
+from django.conf import settings
+from django.core.cache import cache
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -21,7 +24,11 @@ from django.utils.translation import pgettext
 from hijridate import Gregorian
 from wagtail.models import Site
 
-from articles.models import NewsroomSettings
+from articles.models import NavigationSettings, NewsroomSettings, SectionPage
+from articles.selectors import breaking_news as breaking_news_selector
+from articles.selectors import most_read as most_read_selector
+from articles.selectors import with_card_data
+from articles.services import content_generation
 from articles.text import to_arabic_indic
 
 register = template.Library()
@@ -181,8 +188,6 @@ def nav_links(context) -> list[dict]:
     links = []
     if request is not None:
         try:
-            from articles.models import NavigationSettings
-
             links = list(NavigationSettings.for_request(request).links.select_related("page"))
         except Exception:
             links = []
@@ -209,9 +214,6 @@ def _current(page, target) -> str:
 def card_data(context, articles) -> list:
     """Attach section and authors to a listing's articles in a fixed number of queries. The sections the
     page already holds (the header's, or the section being read) are reused rather than fetched again."""
-    from articles.models import SectionPage
-    from articles.selectors import with_card_data
-
     known = list(context.get("nav_sections") or [])
     page = context.get("page")
     if isinstance(page, SectionPage):
@@ -227,10 +229,6 @@ def body_cache(context, page) -> dict | None:
     (any publish, unpublish or move retires every body, since a body links to other pages). Previews and
     revision views render unsaved or old content of the same page, so they are never cached.
     """
-    from django.conf import settings
-
-    from articles.services import content_generation
-
     seconds = settings.NEWSROOM["PAGE_CACHE_SECONDS"]
     request = context.get("request")
     if not seconds or request is None or getattr(request, "is_preview", False) or not page.live_revision_id:
@@ -283,8 +281,6 @@ def share_icon(network: str) -> SafeString:
 @register.simple_tag(takes_context=True)
 def share_links(context, page) -> list[dict]:
     """Plain share links (no third-party scripts): each network's own share URL with ours in it."""
-    from urllib.parse import quote
-
     request = context.get("request")
     url = page.get_full_url(request)
     title = page.title
@@ -304,9 +300,6 @@ def site_logo(context, site_settings) -> dict | None:
 
     Cached under the image's id for `PAGE_CACHE_SECONDS`, so a page view costs no query for it (the
     settings row, read anyway, carries the id); choosing another logo changes the key at once."""
-    from django.conf import settings
-    from django.core.cache import cache
-
     logo_id = getattr(site_settings, "logo_id", None)
     if not logo_id:
         return None
@@ -325,8 +318,6 @@ def site_logo(context, site_settings) -> dict | None:
 @register.inclusion_tag("articles/breaking_news.html", takes_context=True)
 def breaking_news(context):
     """The breaking-news strip for the page's edition (empty when nothing is breaking)."""
-    from articles.selectors import breaking_news as breaking_news_selector
-
     page = context.get("page")
     items = breaking_news_selector(locale=page.locale_id) if page is not None else []
     return {"items": items, "request": context.get("request")}
@@ -340,12 +331,6 @@ def most_read(context, aside=False):
     once per edition and period rather than on every page view, and an unpublished article leaves the
     list at once (unpublishing starts a new generation). `aside=True` makes it a complementary landmark
     (beside an article) rather than a section of the front page."""
-    from django.conf import settings
-    from django.core.cache import cache
-
-    from articles.selectors import most_read as most_read_selector
-    from articles.services import content_generation
-
     page, request = context.get("page"), context.get("request")
     links = []
     if page is not None:

@@ -1,9 +1,10 @@
-"""Template tags for <head> metadata and the language switcher; the logic lives in articles/seo.py."""
+"""Template tags for <head> metadata and the language switcher; the logic lives in
+articles.seo and articles.editions."""
 
 from django import template
 from wagtail.models import Page
 
-from .. import seo
+from .. import editions, seo
 
 register = template.Library()
 
@@ -21,4 +22,4 @@ def language_alternates(context) -> list:
     if request is None:
         return []
     page = context.get("page")
-    return seo.alternates(request, page if isinstance(page, Page) else None)
+    return editions.alternates(request, page if isinstance(page, Page) else None)

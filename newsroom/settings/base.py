@@ -12,7 +12,6 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-PROJECT_DIR = BASE_DIR / "newsroom"
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -42,6 +41,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 INSTALLED_APPS = [
     # modeltranslation patches the admin's forms, so it comes before anything that registers them.
     "modeltranslation",
+    "core",
     "articles",
     "comments",
     "operations",
@@ -189,6 +189,8 @@ TASKS = {
         "BACKEND": "django_tasks_db.DatabaseBackend",
     }
 }
+# Finished task rows (successful or failed) are deleted by the scheduler's daily job after this many days.
+TASK_RESULT_RETENTION_DAYS = env_int("TASK_RESULT_RETENTION_DAYS", 14)
 
 # --- Languages, time and formats ----------------------------------------------------------------
 

@@ -32,7 +32,7 @@ def _task(*, status=TaskResultStatus.READY, run_after=None, started_at=None, fin
     task = DBTaskResult.objects.create(
         status=status,
         args_kwargs={"args": [], "kwargs": {}},
-        task_path="comments.tasks.recheck_held_comments",
+        task_path="comments.tasks.recheck_unchecked_comments",
         backend_name="default",
         run_after=run_after or get_date_max(),
         started_at=started_at,

@@ -1,4 +1,4 @@
-"""Review fixes a reader notices on the article page:
+"""What a reader notices around comments on the article page:
 
 - a link inside an Arabic comment reads left to right ("https://example.org/", not "/https://example.org");
 - the comments area shows the reader's comment messages only; other messages (an editor's "Page

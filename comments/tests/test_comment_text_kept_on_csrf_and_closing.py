@@ -1,4 +1,4 @@
-"""Two more ways a reader could lose what they wrote, now answered with their text kept:
+"""Two more ways a reader could lose what they wrote, answered with their text kept:
 a failed CSRF check (signed in or out in another tab, cookie expired) and comments closing while they wrote."""
 
 from __future__ import annotations

@@ -2,9 +2,9 @@
 
 Wagtail publishes and unpublishes scheduled pages only when `publish_scheduled` runs, and a newsroom
 cannot depend on someone remembering cron. This loop runs it every minute (`--interval`), and enqueues
-the periodic background jobs (comment rechecks, purges, IP anonymisation) on the task queue that
-`manage.py db_worker` works through. The jobs are looked up by dotted path, so a job whose module does
-not exist yet is skipped rather than stopping the clock.
+the periodic background jobs on the task queue that `manage.py db_worker` works through. Which jobs, and
+how often, is up to the apps that own them: each registers its own (core.periodic), so this command
+names none of them.
 
 `--once` runs one tick and every periodic job, then exits: tests use it, and so can a cron line.
 SIGTERM and SIGINT finish the current tick and exit cleanly (systemd's stop, Ctrl-C under `make run`).
@@ -16,39 +16,14 @@ import logging
 import signal
 import threading
 import time
-from dataclasses import dataclass
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
-from django.utils.module_loading import import_string
+
+from core.periodic import periodic_jobs
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class PeriodicJob:
-    """A django-tasks task (by dotted path) enqueued every `every` seconds."""
-
-    task_path: str
-    every: int
-
-
-# Every job here is idempotent, so enqueuing it again after a restart does no harm.
-PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
-    PeriodicJob("comments.tasks.recheck_held_comments", every=20 * 60),
-    PeriodicJob("comments.tasks.purge_old_spam", every=24 * 60 * 60),
-    PeriodicJob("comments.tasks.purge_discarded", every=24 * 60 * 60),
-    PeriodicJob("comments.admin_privacy.anonymise_old_ips_task", every=24 * 60 * 60),
-)
-
-
-def load_task(path: str):
-    """The task at `path`, or None while the module or the name does not exist yet."""
-    try:
-        return import_string(path)
-    except ImportError:
-        return None
 
 
 class Command(BaseCommand):
@@ -90,16 +65,15 @@ class Command(BaseCommand):
         except Exception:
             logger.exception("publish_scheduled failed")
         now = time.monotonic()
-        for job in PERIODIC_JOBS:
-            due = force_jobs or job.task_path not in last_run or now - last_run[job.task_path] >= job.every
+        for job in periodic_jobs():
+            every = job.every.total_seconds()
+            due = force_jobs or job.name not in last_run or now - last_run[job.name] >= every
             if not due:
                 continue
-            task = load_task(job.task_path)
-            if task is None:
-                continue
             try:
-                task.enqueue()
+                job.task.enqueue()
             except Exception:
-                logger.exception("Could not enqueue %s", job.task_path)
+                # Not marked as run: the next tick tries again.
+                logger.exception("Could not enqueue %s", job.name)
                 continue
-            last_run[job.task_path] = now
+            last_run[job.name] = now
