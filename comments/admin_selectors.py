@@ -25,7 +25,7 @@ from . import selectors
 from .models import CommentEvent, EventKind, ReaderComment, Status
 
 # The queues a moderator switches between. "pending" is held + unchecked; status DESC puts
-# "unchecked" (Akismet never answered) before "held" in it, as the issue asks.
+# "unchecked" (Akismet never answered) before "held" in it: a comment Akismet never judged needs a person first.
 QUEUES: dict[str, tuple[str, ...]] = {
     "pending": (Status.UNCHECKED, Status.HELD),
     "published": (Status.PUBLISHED,),

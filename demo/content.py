@@ -2,7 +2,7 @@
 """The demo newsroom's content: المرصد (Al-Marsad), an invented Arabic news site from the north of Syria.
 
 Every article is original and invented (places and institutions are real, people and events are not).
-The text is written the way the outlet's real articles are typed (see /work/shared/design/seed-page.md),
+The text is written the way the outlet's real articles are typed,
 because search, slugs and templates must cope with it:
 
 - presentation-form ligatures typed instead of letters: U+FEF7 ﻷ («اﻷسد», «اﻷهالي»), U+FEF9 ﻹ
