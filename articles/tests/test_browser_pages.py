@@ -144,7 +144,9 @@ def serve_media(route):
 
 
 def open_page(browser, base_url, path, viewport):
-    page = browser.new_page(viewport=viewport)
+    # axe is injected by the test, and the site's Content-Security-Policy rightly refuses a script it did not
+    # send; the policy itself is checked by newsroom/tests/test_content_security_policy_browser.py.
+    page = browser.new_page(viewport=viewport, bypass_csp=True)
     page.route("**/media/**", serve_media)
     page.goto(base_url + path, wait_until="load")
     page.evaluate("document.fonts.ready.then(() => true)")
