@@ -5,9 +5,11 @@ Everything an operator sets is read from the environment; see README.md, "Config
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PROJECT_DIR = BASE_DIR / "newsroom"
@@ -76,10 +78,15 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "django.contrib.staticfiles",
+    "csp",
+    # Admin login attempts, counted per username and IP address (see AXES_* below).
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that renders: the nonce is made lazily when a template asks for it.
+    "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -89,6 +96,17 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Confines the Moderators to the comments workspace in the admin (Wagtail's choosers, APIs and reports
+    # check other permissions, or none); after authentication, so it knows who is asking.
+    "comments.admin_scope.ModeratorAdminScopeMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username+IP before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -216,7 +234,9 @@ WAGTAILSEARCH_BACKENDS = {
     }
 }
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"avif": "avif", "webp": "webp"}
-WAGTAILEMBEDS_RESPONSIVE_HTML = True
+# No wrapper with an inline `style` (the Content-Security-Policy refuses inline styles); site.css gives the
+# embedded player its 16:9 shape instead.
+WAGTAILEMBEDS_RESPONSIVE_HTML = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No Gravatar: the admin would ask an outside service for every avatar (and it may not be reachable).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
@@ -315,7 +335,67 @@ COMMENTS = {
 # --- Security and logging -----------------------------------------------------------------------
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Not DENY: Wagtail's live preview shows the page being edited in a frame of the admin (same origin).
+# Django's deploy check warns about it (security.W019); production silences that warning for this reason.
 X_FRAME_OPTIONS = "SAMEORIGIN"
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): every public page loads scripts, styles, fonts and images from this
+# site only. Inline scripts run only with the request's nonce (`nonce="{{ request.csp_nonce }}"` in
+# templates); no inline styles at all. Players of embedded media (YouTube…) are other origins: list them in
+# CSP_FRAME_SRC, or the embed shows as its link only.
+embed_frame_origins = env_list("CSP_FRAME_SRC")  # lower case: not a setting (django-csp 4 refuses CSP_*)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        # data: for the small inline SVG/PNG images browsers and Wagtail's image placeholders use.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF, *embed_frame_origins],
+        "frame-ancestors": [SELF],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+# Wagtail's admin (and Django's) is not written for a nonce policy: its page editor has inline <script>
+# blocks (inline panels, date pickers) and inline `style` attributes everywhere. It gets its own policy,
+# which still keeps every script, style, image, connection and form on this site (an injected script
+# cannot load code from, or send data to, another origin), and allows inline code. No nonce in it: a
+# nonce would make browsers ignore 'unsafe-inline'.
+ADMIN_URL_PREFIXES = ("/admin/", "/django-admin/")
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "default-src": [SELF],
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    # blob: for the image uploader's previews.
+    "img-src": [SELF, "data:", "blob:"],
+    "font-src": [SELF, "data:"],
+    "connect-src": [SELF],
+    "frame-src": [SELF, *embed_frame_origins],
+    "frame-ancestors": [SELF],
+    "form-action": [SELF],
+    "base-uri": [SELF],
+    "object-src": [NONE],
+}
+
+# django-axes: after AXES_FAILURE_LIMIT wrong passwords for one username from one IP address, that pair is
+# refused (even with the right password) for AXES_COOLOFF_MINUTES. Counting the pair, not the IP alone,
+# keeps a newsroom behind one office IP working while someone guesses; counting it not per username alone
+# keeps a guesser from locking an editor out from everywhere. `manage.py axes_reset` unlocks everyone
+# (`axes_reset_username NAME`, `axes_reset_ip IP` for one).
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The reader's address behind the proxies in COMMENTS_TRUSTED_PROXIES, as for comments' rate limit.
+AXES_CLIENT_IP_CALLABLE = "comments.moderation.client_ip"
+AXES_LOCKOUT_TEMPLATE = "account_locked.html"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 PASSWORD_HASHERS = [

@@ -34,7 +34,22 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+# HSTS: browsers that saw the site once refuse plain HTTP for a year. Subdomains and the browsers' preload
+# list are the operator's choice (they bind every subdomain, and preload is hard to undo), so they are off
+# unless set; Django's deploy check warns about each (security.W005, security.W021), silenced below.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+
+SILENCED_SYSTEM_CHECKS = [
+    # X_FRAME_OPTIONS is SAMEORIGIN, not DENY: Wagtail's live preview frames the page being edited.
+    "security.W019",
+    # HSTS for subdomains: off unless SECURE_HSTS_INCLUDE_SUBDOMAINS says so (other hosts of the domain
+    # may not speak HTTPS).
+    "security.W005",
+    # HSTS preload: off unless SECURE_HSTS_PRELOAD says so (leaving the preload list takes months).
+    "security.W021",
+]
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -1,0 +1,74 @@
+"""Moderators see the comments workspace of the admin and nothing else.
+
+Wagtail's own permission checks leave a user who may enter the admin free to open the page, image,
+document and snippet choosers, the admin's pages/images/documents API, the reports (site history), the
+workflow task chooser and more: most of them only ask for `wagtailadmin.access_admin`. A moderator needs
+none of that, and every one of them shows unpublished work. So for a member of the Moderators group (and
+of no other group: an editor who also moderates keeps an editor's admin) everything under the admin is
+refused except what moderating needs: the dashboard, the comments workspace, their own account, logging
+out, and the admin's script catalogue, icon sprite and dismissed-tips store the admin's pages load.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from wagtail.admin.auth import permission_denied
+
+MODERATORS_GROUP = "Moderators"
+
+# View names (namespace:name) a moderator may open in the admin.
+MODERATOR_ADMIN_VIEWS = frozenset(
+    {
+        "wagtailadmin_home",
+        "wagtailadmin_account",
+        "wagtailadmin_logout",
+        "wagtailadmin_login",
+        "wagtailadmin_password_reset",
+        "wagtailadmin_password_reset_done",
+        "wagtailadmin_password_reset_confirm",
+        "wagtailadmin_password_reset_complete",
+        "wagtailadmin_javascript_catalog",
+        "wagtailadmin_sprite",
+        "wagtailadmin_dismissibles",
+    }
+)
+MODERATOR_ADMIN_NAMESPACES = frozenset({"comments_admin"})
+ADMIN_URL_PREFIX = "/admin/"
+
+
+def is_moderator_only(user) -> bool:
+    """A signed-in member of the Moderators group with no other group and no superuser rights."""
+    if not user.is_authenticated or user.is_superuser:
+        return False
+    names = getattr(user, "_newsroom_group_names", None)
+    if names is None:
+        names = set(user.groups.values_list("name", flat=True))
+        user._newsroom_group_names = names
+    return names == {MODERATORS_GROUP}
+
+
+def moderator_may_open(resolver_match) -> bool:
+    if resolver_match.view_name in MODERATOR_ADMIN_VIEWS:
+        return True
+    return bool(set(resolver_match.namespaces) & MODERATOR_ADMIN_NAMESPACES)
+
+
+class ModeratorAdminScopeMiddleware:
+    """Refuses a moderator anything in the admin outside MODERATOR_ADMIN_VIEWS and the comments workspace:
+    a page is answered as Wagtail answers a forbidden page (back to the dashboard with a message); the
+    API, and the choosers' and other scripts' requests, get a 403."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not request.path_info.startswith(ADMIN_URL_PREFIX) or not is_moderator_only(request.user):
+            return None
+        if moderator_may_open(request.resolver_match):
+            return None
+        if request.path_info.startswith(ADMIN_URL_PREFIX + "api/") or request.method not in ("GET", "HEAD"):
+            raise PermissionDenied
+        return permission_denied(request)
