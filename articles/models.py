@@ -28,7 +28,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from comments.admin_panels import ArticleCommentsPanel
+from comments.admin.panels import ArticleCommentsPanel
 
 from .blocks import ArticleBodyBlock
 from .text import normalise_arabic

@@ -145,6 +145,11 @@ class ReaderComment(XtdComment):
     def get_hold_reasons_display(self) -> list[str]:
         return reason_labels(self.hold_reasons)
 
+    @property
+    def reasons_text(self) -> str:
+        """The reasons as one line (the listing's CSV/XLSX export)."""
+        return "; ".join(self.get_hold_reasons_display())
+
     def get_absolute_url(self, anchor_pattern: str = "#c%(id)s") -> str:
         """The comment on its article, host-relative (never built from django.contrib.sites)."""
         url = self.article.url if self.article_id and self.article else ""

@@ -141,7 +141,9 @@ MATRIX: dict[str, str] = {
     "admin/block-preview/": "??-?-",
     # The comments workspace: moderators and editors.
     "admin/comments/": "-yyy-",
-    "admin/comments/act/": "-yyy-",
+    "admin/comments/results/": "-yyy-",
+    "admin/comments/<int:pk>/": "-yyy-",
+    "admin/comments/<int:pk>/moderate/": "-yyy-",
     "admin/comments/<int:pk>/reply/": "-yyy-",
     "admin/comments/<int:pk>/edit/": "-yyy-",
     "admin/comments/privacy/": "-yyy-",

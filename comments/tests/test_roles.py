@@ -146,11 +146,11 @@ def test_a_reporter_submits_for_review_and_an_editor_approves(as_role, article, 
 
 def test_moderators_moderate_and_reporters_cannot(as_role, article):
     comment = ReaderCommentFactory(article=article, status=Status.HELD)
-    response = as_role("reporter").post("/admin/comments/act/", {"row": f"approve:{comment.pk}"})
+    response = as_role("reporter").post(f"/admin/comments/{comment.pk}/moderate/", {"action": "approve"})
     assert response.status_code == 302 and response["Location"] == "/admin/"
     assert ReaderComment.objects.get(pk=comment.pk).status == Status.HELD
 
-    as_role("moderator").post("/admin/comments/act/", {"row": f"approve:{comment.pk}"})
+    as_role("moderator").post(f"/admin/comments/{comment.pk}/moderate/", {"action": "approve"})
     assert ReaderComment.objects.get(pk=comment.pk).status == Status.PUBLISHED
 
 

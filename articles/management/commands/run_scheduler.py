@@ -39,7 +39,7 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("comments.tasks.recheck_held_comments", every=20 * 60),
     PeriodicJob("comments.tasks.purge_old_spam", every=24 * 60 * 60),
     PeriodicJob("comments.tasks.purge_discarded", every=24 * 60 * 60),
-    PeriodicJob("comments.admin_privacy.anonymise_old_ips_task", every=24 * 60 * 60),
+    PeriodicJob("comments.admin.privacy.anonymise_old_ips_task", every=24 * 60 * 60),
 )
 
 

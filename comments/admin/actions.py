@@ -15,9 +15,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
-from . import services
-from .admin_selectors import forget_status_counts
-from .models import ReaderComment, Status
+from .. import services
+from ..models import ReaderComment, Status
+from .selectors import forget_status_counts
 
 logger = logging.getLogger(__name__)
 
