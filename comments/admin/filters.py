@@ -69,10 +69,6 @@ class CommentFilterSet(WagtailFilterSet):
         model = ReaderComment
         fields = []
 
-    def __init__(self, data=None, *args, **kwargs):
-        super().__init__(data, *args, **kwargs)
-        self.form.fields["queue"].initial = DEFAULT_QUEUE
-
     @property
     def current_queue(self) -> str:
         """The queue shown: the valid `queue` parameter, else pending."""
