@@ -39,7 +39,7 @@ class CommentBulkAction(BulkAction):
         return super().dispatch(request, *args, **kwargs)
 
     def check_perm(self, obj):
-        return obj.status in actions.ACTIONS[self.action_name].applies_to
+        return actions.ACTIONS[self.action_name].applies(obj)
 
     @classmethod
     def get_queryset(cls, model, object_ids):

@@ -17,7 +17,7 @@ from articles.models import ArticlePage, SectionPage
 
 from .. import selectors
 from ..models import ReaderComment, Reason, Verdict
-from .selectors import QUEUE_LABELS, QUEUES
+from .selectors import QUEUE_LABELS, QUEUES, REPORTED_QUEUE
 
 DEFAULT_QUEUE = "pending"
 VERDICT_NONE = "none"
@@ -92,7 +92,10 @@ class CommentFilterSet(WagtailFilterSet):
         return True
 
     def filter_queue(self, queryset, name, value):
-        return queryset.filter(status__in=QUEUES.get(value, QUEUES[DEFAULT_QUEUE]))
+        queryset = queryset.filter(status__in=QUEUES.get(value, QUEUES[DEFAULT_QUEUE]))
+        if value == REPORTED_QUEUE:
+            queryset = queryset.filter(open_reports__gt=0)
+        return queryset
 
     def filter_section(self, queryset, name, value):
         return selectors.in_section(queryset, value) if value else queryset

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from articles.models import ArticlePage
 
 from .. import selectors
-from ..models import CommentEvent, EventKind, ReaderComment, Status
+from ..models import CommentEvent, CommentReport, EventKind, ReaderComment, ReportReason, Status
 
 # The queues a moderator switches between. "pending" is held + unchecked; status DESC puts
 # "unchecked" (Akismet never answered) before "held" in it: those are the ones nobody has judged yet.
@@ -28,13 +28,17 @@ QUEUES: dict[str, tuple[str, ...]] = {
     "spam": (Status.SPAM,),
     "discarded": (Status.DISCARDED,),
     "trash": (Status.TRASH,),
+    # Comments with readers' reports no moderator has looked at yet (see filters.filter_queue).
+    "reported": (Status.PUBLISHED, Status.HELD),
 }
+REPORTED_QUEUE = "reported"
 QUEUE_LABELS = {
     "pending": _("Pending"),
     "published": _("Approved"),
     "spam": _("Spam"),
     "discarded": _("Discarded"),
     "trash": _("Trash"),
+    "reported": _("Reported"),
 }
 COUNTS_CACHE_KEY = "comments:admin:status-counts"
 COUNTS_CACHE_SECONDS = 30
@@ -67,12 +71,38 @@ def approved_count(counts: dict[str, int], email: str) -> int:
 
 
 def status_counts_cached() -> dict[str, int]:
-    """Comments per status, at most COUNTS_CACHE_SECONDS old (the menu badge is on every admin page)."""
+    """Comments per status, and the reported ones under "reported", at most COUNTS_CACHE_SECONDS old
+    (the menu badge is on every admin page)."""
     counts = cache.get(COUNTS_CACHE_KEY)
     if counts is None:
         counts = selectors.status_counts()
+        counts[REPORTED_QUEUE] = reported_count()
         cache.set(COUNTS_CACHE_KEY, counts, COUNTS_CACHE_SECONDS)
     return counts
+
+
+def reported_count(*, article: ArticlePage | None = None) -> int:
+    qs = ReaderComment.objects.filter(open_reports__gt=0, status__in=QUEUES[REPORTED_QUEUE])
+    if article is not None:
+        qs = qs.filter(article=article)
+    return qs.count()
+
+
+def open_report_reasons(comment_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
+    """For a page of rows: each reported comment's open reports as (reason label, count), one query."""
+    if not comment_ids:
+        return {}
+    rows = (
+        CommentReport.objects.filter(comment_id__in=comment_ids, cleared_at__isnull=True)
+        .order_by()
+        .values_list("comment_id", "reason")
+        .annotate(n=Count("pk"))
+    )
+    labels = dict(ReportReason.choices)
+    found: dict[int, list[tuple[str, int]]] = {}
+    for comment_id, reason, n in sorted(rows):
+        found.setdefault(comment_id, []).append((str(labels.get(reason, reason)), n))
+    return found
 
 
 def forget_status_counts() -> None:
@@ -81,7 +111,12 @@ def forget_status_counts() -> None:
 
 
 def queue_counts(counts: dict[str, int]) -> dict[str, int]:
-    return {queue: sum(counts.get(status, 0) for status in statuses) for queue, statuses in QUEUES.items()}
+    return {
+        queue: counts.get(REPORTED_QUEUE, 0)
+        if queue == REPORTED_QUEUE
+        else sum(counts.get(status, 0) for status in statuses)
+        for queue, statuses in QUEUES.items()
+    }
 
 
 def pending_count() -> int:
@@ -91,6 +126,7 @@ def pending_count() -> int:
 def article_counts(*, article: ArticlePage) -> dict[str, int]:
     """An article's comments per queue, for the panel on its edit page (one query)."""
     raw = dict(ReaderComment.objects.filter(article=article).order_by().values_list("status").annotate(n=Count("pk")))
+    raw[REPORTED_QUEUE] = reported_count(article=article)
     return queue_counts(raw)
 
 

@@ -32,7 +32,15 @@ from .. import selectors
 from ..models import ReaderComment
 from . import actions, privacy
 from .filters import CommentFilterSet
-from .selectors import QUEUE_LABELS, approved_count, approved_counts_by_email, queue_counts, status_counts_cached
+from .selectors import (
+    QUEUE_LABELS,
+    REPORTED_QUEUE,
+    approved_count,
+    approved_counts_by_email,
+    open_report_reasons,
+    queue_counts,
+    status_counts_cached,
+)
 
 MODERATE = "comments.moderate_readercomment"
 PER_PAGE_CHOICES = (20, 50, 100, 200)
@@ -147,10 +155,12 @@ class CommentIndexView(ModeratorRequiredMixin, generic.IndexView):
         return ReaderComment.objects.select_related("article")
 
     def order_queryset(self, queryset):
-        # Unchecked before held in the pending queue, then by date, with the id as a tie-breaker.
+        # Unchecked before held in the pending queue, the most reported first in the reported queue,
+        # then by date, with the id as a tie-breaker.
+        first = "-open_reports" if self.queue == REPORTED_QUEUE else "-status"
         if self.ordering == "submitted_at":
-            return queryset.order_by("-status", "submitted_at", "pk")
-        return queryset.order_by("-status", "-submitted_at", "-pk")
+            return queryset.order_by(first, "submitted_at", "pk")
+        return queryset.order_by(first, "-submitted_at", "-pk")
 
     def search_queryset(self, queryset):
         if not self.is_searching:
@@ -198,10 +208,12 @@ class CommentIndexView(ModeratorRequiredMixin, generic.IndexView):
             return context
         rows = list(context["object_list"])  # the page's rows, fetched once for the table too
         approved = approved_counts_by_email([row.user_email for row in rows])
+        reports = open_report_reasons([row.pk for row in rows if row.open_reports])
         current = self.queue_url()
         for row in rows:
             row.nr_approved = approved_count(approved, row.user_email)
-            row.nr_actions = actions.actions_for(row.status)
+            row.nr_report_reasons = reports.get(row.pk, [])
+            row.nr_actions = actions.actions_for(row)
             row.nr_author_url = (
                 f"{self.index_url}?{urlencode({'queue': 'published', 'q': row.user_email})}" if row.user_email else ""
             )
@@ -279,7 +291,8 @@ class CommentInspectView(ModeratorRequiredMixin, generic.InspectView):
         context.update(
             comment=comment,
             events=list(selectors.comment_history(comment=comment)),
-            row_actions=actions.actions_for(comment.status),
+            row_actions=actions.actions_for(comment),
+            reports=list(comment.reports.all()),
             next_url=self.request.get_full_path(),
             live_url=article.get_url(request=self.request) if article and article.live else "",
             edit_url=reverse("wagtailadmin_pages:edit", args=[article.pk]) if article else "",

@@ -33,7 +33,7 @@ def test_pending_queue_shows_unchecked_before_held_and_hides_the_rest(client, mo
     assert response.status_code == 200
     assert ids_in(response) == [unchecked.pk, held.pk]
     tabs = {tab["queue"]: tab["count"] for tab in response.context["tabs"]}
-    assert tabs == {"pending": 2, "published": 1, "spam": 1, "discarded": 0, "trash": 0}
+    assert tabs == {"pending": 2, "published": 1, "spam": 1, "discarded": 0, "trash": 0, "reported": 0}
 
 
 def test_each_queue_lists_its_status(client, moderator, article):

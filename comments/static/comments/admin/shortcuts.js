@@ -1,6 +1,6 @@
 // Keyboard shortcuts for the comment listing, as WordPress's comment screen has them:
 // j/k next/previous, a approve, s spam, u unapprove, n not spam, t trash, r restore,
-// x select, o open the comment's page, ? help. Without JavaScript every action is still a button.
+// e keep a reported comment, x select, o open the comment's page, ? help. Without JavaScript every action is still a button.
 // Rows are looked up on every key press: Wagtail replaces the results when a filter changes.
 (function () {
   "use strict";
