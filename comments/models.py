@@ -51,6 +51,8 @@ class Reason(models.TextChoices):
     HONEYPOT = "honeypot", _("Hidden field filled (a bot)")
     REPEAT_POST = "repeat_post", _("Repeat post")
     REPORTED = "reported", _("Reported by readers")
+    BANNED_WORD = "banned_word", _("Banned word")
+    SUSPECT_WORD = "suspect_word", _("Suspect word")
 
 
 def reason_labels(codes) -> list[str]:
@@ -59,7 +61,7 @@ def reason_labels(codes) -> list[str]:
 
 
 # Reasons decided when the comment was posted, which a later Akismet verdict does not change.
-STICKY_REASONS = (Reason.HONEYPOT, Reason.REPEAT_POST, Reason.REPORTED)
+STICKY_REASONS = (Reason.HONEYPOT, Reason.REPEAT_POST, Reason.REPORTED, Reason.BANNED_WORD, Reason.SUSPECT_WORD)
 
 
 # Statuses a moderator still has to look at (the "pending" queue of the workspace).
@@ -113,6 +115,9 @@ class ReaderComment(XtdComment):
     # Readers' reports not yet looked at by a moderator (CommentReport rows with no `cleared_at`), kept
     # here so the "Reported" queue is one indexed filter and its rows need no extra query.
     open_reports = models.PositiveIntegerField(_("open reports"), default=0)
+    # The banned and suspect terms found when it was posted, and where: [{"term", "kind", "start", "end"}]
+    # (character offsets in the text as posted), so the queue can show and highlight them.
+    word_matches = models.JSONField(_("matched terms"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("reader comment")
@@ -240,6 +245,35 @@ class CommentReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class WordListKind(models.TextChoices):
+    BANNED = "banned", _("Banned words")
+    SUSPECT = "suspect", _("Suspect words")
+
+
+class WordList(models.Model):
+    """A moderators' word list: one term or phrase per line. Banned: the comment goes to spam without
+    asking Akismet; suspect: it is held for a moderator. Matching is in comments/words.py."""
+
+    kind = models.CharField(_("list"), max_length=8, choices=WordListKind.choices, unique=True)
+    terms = models.TextField(_("terms"), blank=True, help_text=_("One word or phrase per line."))
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("word list")
+        verbose_name_plural = _("word lists")
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
 
 
 class AkismetHealth(models.Model):

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from articles.models import ArticlePage
 
-from .models import AkismetHealth, CommentEvent, ReaderComment, Status
+from .models import AkismetHealth, CommentEvent, ReaderComment, Status, WordList
 
 # What the public thread needs from each row (no e-mail, no IP: they never reach a public template).
 PUBLIC_FIELDS = (
@@ -184,3 +184,8 @@ def due_for_recheck(*, now: datetime, limit: int) -> list[ReaderComment]:
             "next_recheck_at", "pk"
         )[:limit]
     )
+
+
+def word_lists() -> dict[str, list[str]]:
+    """The banned and suspect terms ({kind: terms}), one query."""
+    return {word_list.kind: word_list.terms.splitlines() for word_list in WordList.objects.all()}

@@ -35,6 +35,8 @@ from .models import (
     Reason,
     Status,
     Verdict,
+    WordList,
+    WordListKind,
 )
 
 logger = logging.getLogger(__name__)
@@ -349,3 +351,20 @@ def reply_as_staff(*, parent: ReaderComment, actor: AbstractBaseUser, text: str)
     _record(reply, EventKind.STATUS_CHANGED, actor=actor, to_status=Status.PUBLISHED, note=gettext_noop("staff reply"))
     purge_article_cache(article=reply.article)
     return reply
+
+
+def set_word_list(*, kind: str, text: str, actor: AbstractBaseUser | None) -> WordList:
+    """Replace a word list (the admin screen and `manage.py comment_words`). The terms are kept one per
+    line, blank lines and duplicates (after the Arabic normaliser) dropped."""
+    from .words import parse_terms
+
+    terms = parse_terms(strip_bidi_controls(text))
+    word_list, _created = WordList.objects.update_or_create(
+        kind=WordListKind(kind),
+        defaults={
+            "terms": "\n".join(terms),
+            "updated_at": timezone.now(),
+            "updated_by": actor if actor is not None and actor.is_authenticated else None,
+        },
+    )
+    return word_list

@@ -418,6 +418,58 @@ class PrivacyView(ModeratorRequiredMixin, WagtailAdminTemplateMixin, TemplateVie
         return redirect(back)
 
 
+# --- Word lists ----------------------------------------------------------------------------------
+
+
+class WordListsForm(forms.Form):
+    banned = forms.CharField(
+        label=gettext_lazy("Banned words"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "dir": "auto"}),
+        help_text=gettext_lazy("One word or phrase per line. A comment with one goes to spam; Akismet is not asked."),
+    )
+    suspect = forms.CharField(
+        label=gettext_lazy("Suspect words"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "dir": "auto"}),
+        help_text=gettext_lazy("One word or phrase per line. A comment with one is held for a moderator."),
+    )
+
+
+class WordListsView(ModeratorRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+    """The banned and suspect word lists, edited by moderators."""
+
+    template_name = "comments/admin/words.html"
+    header_icon = "warning"
+
+    def get_page_title(self):
+        return _("Word lists")
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("comments_admin:index"), "label": _("Comments")},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if "form" not in context:
+            lists = selectors.word_lists()
+            context["form"] = WordListsForm(initial={kind: "\n".join(terms) for kind, terms in lists.items()})
+        return context
+
+    def post(self, request, *args, **kwargs):
+        from .. import services
+
+        form = WordListsForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        for kind in ("banned", "suspect"):
+            services.set_word_list(kind=kind, text=form.cleaned_data[kind], actor=request.user)
+        messages.success(request, _("The word lists are saved; they apply to comments posted from now on."))
+        return redirect(reverse("comments_admin:words"))
+
+
 # --- The viewset ---------------------------------------------------------------------------------
 
 
@@ -438,6 +490,7 @@ class CommentViewSet(ViewSet):
             path("<int:pk>/reply/", reply, name="reply"),
             path("<int:pk>/edit/", edit_text, name="edit"),
             path("privacy/", PrivacyView.as_view(), name="privacy"),
+            path("words/", WordListsView.as_view(), name="words"),
         ]
 
 

@@ -147,6 +147,7 @@ MATRIX: dict[str, str] = {
     "admin/comments/<int:pk>/reply/": "-yyy-",
     "admin/comments/<int:pk>/edit/": "-yyy-",
     "admin/comments/privacy/": "-yyy-",
+    "admin/comments/words/": "-yyy-",
     "admin/forms/": "yy-y-",
     "admin/forms/results/": "yy-y-",
     "admin/forms/submissions/<int:page_id>/": "??-?-",
