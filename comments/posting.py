@@ -227,7 +227,8 @@ def _judge(comment: ReaderComment, request: HttpRequest) -> None:
         )
     now = timezone.now()
     with transaction.atomic():
-        stored = ReaderComment.objects.select_for_update().filter(pk=comment.pk).first()
+        # of=self: the default manager joins the (nullable) user, which PostgreSQL cannot lock.
+        stored = ReaderComment.objects.select_for_update(of=("self",)).filter(pk=comment.pk).first()
         if stored is None or stored.status != Status.UNCHECKED or stored.recheck_attempts or stored.akismet_verdict:
             # Deleted, moderated or rechecked while Akismet answered: that decision stands.
             if stored is not None:

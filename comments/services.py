@@ -114,7 +114,7 @@ def report_comment(
     from django.conf import settings
 
     with transaction.atomic():
-        comment = ReaderComment.objects.select_for_update().get(pk=comment.pk)
+        comment = ReaderComment.objects.select_for_update(of=("self",)).select_related(None).get(pk=comment.pk)
         if comment.status != Status.PUBLISHED:
             return ReportOutcome(accepted=False)
         already = CommentReport.objects.filter(comment=comment, reader_key=reader_key)
