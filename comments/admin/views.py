@@ -14,6 +14,7 @@ import json
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -85,8 +86,10 @@ class TemplateColumn(Column):
 
     def get_cell_context_data(self, instance, parent_context):
         context = super().get_cell_context_data(instance, parent_context)
-        context["request"] = parent_context.get("request")
-        context["csrf_token"] = parent_context.get("csrf_token")
+        request = parent_context.get("request")
+        context["request"] = request
+        # The table renders its cells outside the page's RequestContext: ask for the token directly.
+        context["csrf_token"] = get_token(request) if request is not None else ""
         context["next_url"] = parent_context.get("nr_next_url", "")
         return context
 

@@ -64,6 +64,19 @@ def test_restore_brings_a_trashed_comment_back_where_it_was(client, moderator, a
     assert status_of(comment) == Status.HELD
 
 
+def test_a_rows_form_carries_a_working_csrf_token(moderator, article):
+    """The row's buttons post the form the listing rendered, token included, as a browser does."""
+    comment = ReaderCommentFactory(article=article, status=Status.HELD)
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(moderator)
+    html = strict.get("/admin/comments/").content.decode()
+    form = html.split(f'action="/admin/comments/{comment.pk}/moderate/"', 1)[1].split("</form>", 1)[0]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    response = strict.post(moderate_url(comment), {"csrfmiddlewaretoken": token, "action": "approve"})
+    assert response.status_code == 302
+    assert status_of(comment) == Status.PUBLISHED
+
+
 def test_an_action_that_does_not_apply_changes_nothing(client, moderator, article):
     comment = ReaderCommentFactory(article=article, status=Status.PUBLISHED)
     response = client.post(moderate_url(comment), {"action": "restore"}, follow=True)
