@@ -29,8 +29,6 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from comments.admin_panels import ArticleCommentsPanel
-
 from .blocks import ArticleBodyBlock
 from .text import normalise_arabic
 
@@ -256,7 +254,8 @@ class ArticlePage(Page):
             ],
             heading=_("News status"),
         ),
-        ArticleCommentsPanel(),  # the comments_open switch, with the comment counts and queue links
+        # The comments app swaps this for its panel with the article's comment counts (CommentsConfig.ready).
+        FieldPanel("comments_open", heading=_("Comments")),
     ]
 
     search_fields = Page.search_fields + [

@@ -45,6 +45,9 @@ MODERATOR_ADMIN_VIEWS = frozenset(
     }
 )
 MODERATOR_ADMIN_NAMESPACES = frozenset({"comments_admin"})
+# Wagtail's bulk actions share one URL for every model: moderators may use the comments' ones only.
+BULK_ACTION_VIEW = "wagtail_bulk_action"
+MODERATOR_BULK_ACTION_APPS = frozenset({"comments"})
 ADMIN_URL_PREFIX = "/admin/"
 
 
@@ -62,6 +65,8 @@ def is_moderator_only(user) -> bool:
 def moderator_may_open(resolver_match) -> bool:
     if resolver_match.view_name in MODERATOR_ADMIN_VIEWS:
         return True
+    if resolver_match.view_name == BULK_ACTION_VIEW:
+        return resolver_match.kwargs.get("app_label") in MODERATOR_BULK_ACTION_APPS
     return bool(set(resolver_match.namespaces) & MODERATOR_ADMIN_NAMESPACES)
 
 

@@ -13,6 +13,20 @@ def keep_replies_as_they_are(sender, instance, raw, using, **kwargs):
     selectors.published_thread)."""
 
 
+def add_comments_panel_to_articles():
+    """The article editor's "comments open" switch becomes our panel, which also shows the article's comment
+    counts per queue. Done from here because articles never imports comments; Wagtail builds the edit
+    handler from `promote_panels` at the first admin request, after every app is ready."""
+    from articles.models import ArticlePage  # noqa: PLC0415 (models load after the app registry)
+
+    from .admin.panels import ArticleCommentsPanel  # noqa: PLC0415 (imports Wagtail's admin)
+
+    ArticlePage.promote_panels = [
+        ArticleCommentsPanel() if getattr(panel, "field_name", None) == "comments_open" else panel
+        for panel in ArticlePage.promote_panels
+    ]
+
+
 class CommentsConfig(AppConfig):
     name = "comments"
     verbose_name = _("Comments")
@@ -41,9 +55,11 @@ class CommentsConfig(AppConfig):
         comment_will_be_posted.disconnect(xtd_views.on_comment_will_be_posted, sender=TmpXtdComment)
         comment_was_posted.disconnect(xtd_views.on_comment_was_posted, sender=TmpXtdComment)
 
+        add_comments_panel_to_articles()
+
         # The periodic jobs, enqueued by core's scheduler (`manage.py run_scheduler`). Their modules import
         # the models, which cannot load before the app registry.
-        from .admin_privacy import anonymise_old_ips_task  # noqa: PLC0415 (imports models)
+        from .admin.privacy import anonymise_old_ips_task  # noqa: PLC0415 (imports models)
         from .tasks import purge_discarded, purge_old_spam, recheck_unchecked_comments  # noqa: PLC0415 (imports models)
 
         register_periodic_job(recheck_unchecked_comments, every=timedelta(minutes=20))

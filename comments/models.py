@@ -50,6 +50,9 @@ class Reason(models.TextChoices):
     HOLD_ALL = "hold_all", _("The site holds every comment")
     HONEYPOT = "honeypot", _("Hidden field filled (a bot)")
     REPEAT_POST = "repeat_post", _("Repeat post")
+    REPORTED = "reported", _("Reported by readers")
+    BANNED_WORD = "banned_word", _("Banned word")
+    SUSPECT_WORD = "suspect_word", _("Suspect word")
 
 
 def reason_labels(codes) -> list[str]:
@@ -58,7 +61,7 @@ def reason_labels(codes) -> list[str]:
 
 
 # Reasons decided when the comment was posted, which a later Akismet verdict does not change.
-STICKY_REASONS = (Reason.HONEYPOT, Reason.REPEAT_POST)
+STICKY_REASONS = (Reason.HONEYPOT, Reason.REPEAT_POST, Reason.REPORTED, Reason.BANNED_WORD, Reason.SUSPECT_WORD)
 
 
 # Statuses that are not shown and were decided to be spam (by Akismet or a person).
@@ -107,6 +110,12 @@ class ReaderComment(XtdComment):
     # published at once). A moderator's later decision leaves them as they were, for the record. A list in
     # a JSON column, so the same code works on SQLite and PostgreSQL; `selectors.with_reason` filters on it.
     hold_reasons = models.JSONField(_("hold reasons"), default=list, blank=True)
+    # Readers' reports not yet looked at by a moderator (CommentReport rows with no `cleared_at`), kept
+    # here so the "Reported" queue is one indexed filter and its rows need no extra query.
+    open_reports = models.PositiveIntegerField(_("open reports"), default=0)
+    # The banned and suspect terms found when it was posted, and where: [{"term", "kind", "start", "end"}]
+    # (character offsets in the text as posted), so the queue can show and highlight them.
+    word_matches = models.JSONField(_("matched terms"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("reader comment")
@@ -117,6 +126,7 @@ class ReaderComment(XtdComment):
             models.Index(fields=["wagtail_site", "status"], name="comments_site_status"),
             models.Index(fields=["article", "status"], name="comments_article_status"),
             models.Index(fields=["status", "next_recheck_at"], name="comments_status_recheck"),
+            models.Index(fields=["open_reports", "submitted_at"], name="comments_reported"),
         ]
         permissions = [("moderate_readercomment", "Can moderate reader comments")]
 
@@ -139,6 +149,11 @@ class ReaderComment(XtdComment):
     def get_hold_reasons_display(self) -> list[str]:
         return reason_labels(self.hold_reasons)
 
+    @property
+    def reasons_text(self) -> str:
+        """The reasons as one line (the listing's CSV/XLSX export)."""
+        return "; ".join(self.get_hold_reasons_display())
+
     def get_absolute_url(self, anchor_pattern: str = "#c%(id)s") -> str:
         """The comment on its article, host-relative (never built from django.contrib.sites)."""
         url = self.article.url if self.article_id and self.article else ""
@@ -153,6 +168,8 @@ class EventKind(models.TextChoices):
     REPORTED_SPAM = "reported_spam", _("Reported to Akismet as spam")
     REPORTED_HAM = "reported_ham", _("Reported to Akismet as not spam")
     EDITED = "edited", _("Edited")
+    READER_REPORT = "reader_report", _("Reported by a reader")
+    REPORTS_CLEARED = "reports_cleared", _("Readers' reports cleared")
 
 
 class CommentEvent(models.Model):
@@ -188,6 +205,69 @@ class CommentEvent(models.Model):
 
     def get_reasons_display(self) -> list[str]:
         return reason_labels(self.reasons)
+
+
+class ReportReason(models.TextChoices):
+    ABUSIVE = "abusive", _("Abusive or hateful")
+    SPAM = "spam", _("Spam or advertising")
+    OFF_TOPIC = "off_topic", _("Off-topic")
+    OTHER = "other", _("Something else")
+
+
+class CommentReport(models.Model):
+    """A reader's report of a published comment. One per reader per comment: the same browser (a
+    random token in a cookie, stored hashed) or the same IP address cannot report it twice, ever (a
+    report a moderator dealt with still counts, so keeping a comment is not undone by the same reader)."""
+
+    comment = models.ForeignKey(ReaderComment, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(_("reason"), max_length=12, choices=ReportReason.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    reader_key = models.CharField(max_length=64)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True, unpack_ipv4=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    # Set when a moderator decided about the comment (kept, rejected): the report is no longer open.
+    cleared_at = models.DateTimeField(_("dealt with at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reader report")
+        verbose_name_plural = _("reader reports")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reader_key"], name="comments_one_report_per_browser"),
+        ]
+        indexes = [models.Index(fields=["comment", "ip_address"], name="comments_report_ip")]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class WordListKind(models.TextChoices):
+    BANNED = "banned", _("Banned words")
+    SUSPECT = "suspect", _("Suspect words")
+
+
+class WordList(models.Model):
+    """A moderators' word list: one term or phrase per line. Banned: the comment goes to spam without
+    asking Akismet; suspect: it is held for a moderator. Matching is in comments/words.py."""
+
+    kind = models.CharField(_("list"), max_length=8, choices=WordListKind.choices, unique=True)
+    terms = models.TextField(_("terms"), blank=True, help_text=_("One word or phrase per line."))
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("word list")
+        verbose_name_plural = _("word lists")
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
 
 
 class AkismetHealth(models.Model):

@@ -150,12 +150,16 @@ def judge(
     A filled honeypot is spam whatever Akismet said; a repeat post that Akismet calls ham is held."""
     kept = [code for code in reasons if code in STICKY_REASONS]
     if verdict == Verdict.HAM:
-        found = [] if Reason.HONEYPOT in kept else ham_reasons(email=email, text=text, exclude_pk=exclude_pk)
+        found = (
+            []
+            if Reason.HONEYPOT in kept or Reason.BANNED_WORD in kept
+            else ham_reasons(email=email, text=text, exclude_pk=exclude_pk)
+        )
         status = Status.HELD if kept or found else Status.PUBLISHED
     else:
         status, reason = VERDICT_OUTCOMES[Verdict(verdict)]
         found = [reason]
-    if Reason.HONEYPOT in kept:
+    if Reason.HONEYPOT in kept or Reason.BANNED_WORD in kept:
         status = Status.SPAM
     return status, [str(code) for code in dict.fromkeys([*kept, *found])]
 

@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
@@ -60,9 +60,9 @@ from django_comments_xtd import get_form
 from articles.models import ArticlePage
 from articles.text import normalise_arabic
 
-from . import akismet, moderation, selectors
+from . import akismet, moderation, selectors, words
 from .forms import HONEYPOT_FIELD, ReaderCommentForm
-from .models import CommentEvent, EventKind, ReaderComment, Reason, Status, Verdict
+from .models import CommentEvent, EventKind, ReaderComment, Reason, Status, Verdict, WordListKind
 
 logger = logging.getLogger(__name__)
 
@@ -145,6 +145,13 @@ def _build(form: ReaderCommentForm, request: HttpRequest, article: ArticlePage) 
         reasons.append(Reason.HONEYPOT)
     if is_repeat(text=comment.comment, email=comment.user_email, ip=payload["user_ip"], now=now):
         reasons.append(Reason.REPEAT_POST)
+    matches = words.find(comment.comment, selectors.word_lists())
+    comment.word_matches = [asdict(match) for match in matches]
+    kinds = {match.kind for match in matches}
+    if WordListKind.BANNED.value in kinds:
+        reasons.append(Reason.BANNED_WORD)
+    if WordListKind.SUSPECT.value in kinds:
+        reasons.append(Reason.SUSPECT_WORD)
     comment.status = Status.UNCHECKED
     comment.status_changed_at = now
     comment.ip_address = payload["user_ip"] or None
@@ -205,6 +212,10 @@ def _judge(comment: ReaderComment, request: HttpRequest) -> None:
     if comment.is_staff_reply:
         verdict, error, note = Verdict.NONE, "", gettext_noop("staff: not sent to Akismet")
         status, reasons = Status.PUBLISHED, []
+    elif Reason.BANNED_WORD in comment.hold_reasons:
+        # As WordPress's disallowed list: spam at once, Akismet is not asked.
+        verdict, error, note = Verdict.NONE, "", gettext_noop("banned word: not sent to Akismet")
+        status, reasons = Status.SPAM, list(comment.hold_reasons)
     else:
         result = akismet.check(comment.akismet_payload)
         verdict, error, note = result.verdict, result.error, result.error

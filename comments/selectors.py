@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from articles.models import ArticlePage
 
-from .models import AkismetHealth, CommentEvent, ReaderComment, Status
+from .models import AkismetHealth, CommentEvent, ReaderComment, Status, WordList
 
 # What the public thread needs from each row (no e-mail, no IP: they never reach a public template).
 PUBLIC_FIELDS = (
@@ -120,7 +120,7 @@ def moderation_queue(
     search: str = "",
 ) -> QuerySet[ReaderComment]:
     """Comments for moderators, newest first, filtered by status(es), Wagtail site, article, or section
-    (a SectionPage: its descendant articles), and a search (see `_search`)."""
+    (a SectionPage: its descendant articles), and a search (see `search_comments`)."""
     qs = ReaderComment.objects.select_related("article", "user").order_by("-submitted_at", "-pk")
     if status:
         qs = qs.filter(status__in=[status] if isinstance(status, str) else list(status))
@@ -129,13 +129,18 @@ def moderation_queue(
     if article_id:
         qs = qs.filter(article_id=article_id)
     if section is not None:
-        qs = qs.filter(article__path__startswith=section.path, article__depth__gt=section.depth)
+        qs = in_section(qs, section)
     if search:
-        qs = _search(qs, search.strip())
+        qs = search_comments(qs, search.strip())
     return qs
 
 
-def _search(qs: QuerySet[ReaderComment], term: str) -> QuerySet[ReaderComment]:
+def in_section(qs: QuerySet[ReaderComment], section) -> QuerySet[ReaderComment]:
+    """Comments on the articles under a SectionPage (through the page tree's path)."""
+    return qs.filter(article__path__startswith=section.path, article__depth__gt=section.depth)
+
+
+def search_comments(qs: QuerySet[ReaderComment], term: str) -> QuerySet[ReaderComment]:
     """A whole IP address or e-mail address finds that commenter's comments through an index (a
     moderator following a spam wave, or the "approved" link on a row); anything else is a free-text
     search over name, e-mail, text and the start of the IP ("203.0.113." for a network)."""
@@ -179,3 +184,8 @@ def due_for_recheck(*, now: datetime, limit: int) -> list[ReaderComment]:
             "next_recheck_at", "pk"
         )[:limit]
     )
+
+
+def word_lists() -> dict[str, list[str]]:
+    """The banned and suspect terms ({kind: terms}), one query."""
+    return {word_list.kind: word_list.terms.splitlines() for word_list in WordList.objects.all()}

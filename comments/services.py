@@ -26,7 +26,18 @@ from articles.models import ArticlePage
 from articles.text import strip_bidi_controls
 
 from . import akismet, moderation, selectors
-from .models import SPAM_STATUSES, CommentEvent, EventKind, ReaderComment, Status, Verdict
+from .models import (
+    SPAM_STATUSES,
+    CommentEvent,
+    CommentReport,
+    EventKind,
+    ReaderComment,
+    Reason,
+    Status,
+    Verdict,
+    WordList,
+    WordListKind,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -70,9 +81,76 @@ def _set_status(comment: ReaderComment, status: Status, *, actor=None, note: str
         comment.next_recheck_at = None
     comment.save()
     _record(comment, EventKind.STATUS_CHANGED, actor=actor, note=note, from_status=previous, to_status=status)
+    if actor is not None:
+        _clear_reports(comment, actor=actor)
     if was_public or status == Status.PUBLISHED:
         purge_article_cache(article=comment.article)
     return True
+
+
+def _clear_reports(comment: ReaderComment, *, actor) -> int:
+    """A moderator decided about a reported comment (kept or rejected it): its open reports are dealt
+    with, and the history says so."""
+    if not comment.open_reports:
+        return 0
+    cleared = CommentReport.objects.filter(comment=comment, cleared_at__isnull=True).update(cleared_at=timezone.now())
+    comment.open_reports = 0
+    comment.save(update_fields=["open_reports"])
+    _record(comment, EventKind.REPORTS_CLEARED, actor=actor)
+    return cleared
+
+
+@dataclass
+class ReportOutcome:
+    accepted: bool
+    held: bool = False
+
+
+def report_comment(
+    *, comment: ReaderComment, reason: str, note: str = "", reader_key: str, ip_address: str | None
+) -> ReportOutcome:
+    """A reader reports a published comment. Refused (accepted=False) when this browser or this IP has
+    already reported it; COMMENTS["REPORTS_TO_HOLD"] open reports take it back to the moderators."""
+    from django.conf import settings
+
+    with transaction.atomic():
+        comment = ReaderComment.objects.select_for_update(of=("self",)).select_related(None).get(pk=comment.pk)
+        if comment.status != Status.PUBLISHED:
+            return ReportOutcome(accepted=False)
+        already = CommentReport.objects.filter(comment=comment, reader_key=reader_key)
+        if ip_address:
+            already = already | CommentReport.objects.filter(comment=comment, ip_address=ip_address)
+        if already.exists():
+            return ReportOutcome(accepted=False)
+        CommentReport.objects.create(
+            comment=comment,
+            reason=reason,
+            note=strip_bidi_controls(note or "").strip()[:300],
+            reader_key=reader_key,
+            ip_address=ip_address or None,
+        )
+        comment.open_reports += 1
+        comment.save(update_fields=["open_reports"])
+        _record(comment, EventKind.READER_REPORT, note=reason)
+        threshold = settings.COMMENTS["REPORTS_TO_HOLD"]
+        held = bool(threshold) and comment.open_reports >= threshold
+        if held:
+            if Reason.REPORTED not in comment.hold_reasons:
+                comment.hold_reasons = [*comment.hold_reasons, Reason.REPORTED]
+            _set_status(comment, Status.HELD)
+            CommentEvent.objects.filter(pk=comment.events.order_by("-pk").values("pk")[:1]).update(
+                reasons=comment.hold_reasons
+            )
+    return ReportOutcome(accepted=True, held=held)
+
+
+@transaction.atomic
+def keep_reported(*, comment: ReaderComment, actor: AbstractBaseUser) -> ReaderComment:
+    """A moderator looked at a reported comment and keeps it: published (again), reports dealt with."""
+    if comment.status != Status.PUBLISHED:
+        _set_status(comment, Status.PUBLISHED, actor=actor)
+    _clear_reports(comment, actor=actor)
+    return comment
 
 
 def _report(comment: ReaderComment, *, spam: bool, actor) -> str:
@@ -273,3 +351,20 @@ def reply_as_staff(*, parent: ReaderComment, actor: AbstractBaseUser, text: str)
     _record(reply, EventKind.STATUS_CHANGED, actor=actor, to_status=Status.PUBLISHED, note=gettext_noop("staff reply"))
     purge_article_cache(article=reply.article)
     return reply
+
+
+def set_word_list(*, kind: str, text: str, actor: AbstractBaseUser | None) -> WordList:
+    """Replace a word list (the admin screen and `manage.py comment_words`). The terms are kept one per
+    line, blank lines and duplicates (after the Arabic normaliser) dropped."""
+    from .words import parse_terms
+
+    terms = parse_terms(strip_bidi_controls(text))
+    word_list, _created = WordList.objects.update_or_create(
+        kind=WordListKind(kind),
+        defaults={
+            "terms": "\n".join(terms),
+            "updated_at": timezone.now(),
+            "updated_by": actor if actor is not None and actor.is_authenticated else None,
+        },
+    )
+    return word_list

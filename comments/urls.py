@@ -8,4 +8,5 @@ urlpatterns = [
     path("post/", views.post_comment, name="comments-post-comment"),
     # django-comments-xtd's XtdComment.get_reply_url() reverses this name.
     path("reply/<int:cid>/", views.reply, name="comments-xtd-reply"),
+    path("report/<int:pk>/", views.report_comment, name="comments-report"),
 ]

@@ -9,8 +9,11 @@ again with the reader's text; an unexpected error shows the text to copy.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import secrets
 
+from django import forms
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import SuspiciousOperation
@@ -20,6 +23,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import csrf
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_POST
@@ -28,8 +32,8 @@ from django_comments_xtd.models import max_thread_level_for_content_type
 
 from articles.models import ArticlePage
 
-from . import notices, posting, selectors
-from .models import ReaderComment, Status
+from . import moderation, notices, posting, selectors, services
+from .models import ReaderComment, ReportReason, Status
 
 logger = logging.getLogger(__name__)
 
@@ -187,3 +191,85 @@ def reply(request: HttpRequest, cid: int) -> HttpResponse:
         "form": get_form()(article, comment=parent),
     }
     return render(request, "comments/reply.html", context)
+
+
+# --- Readers' reports ----------------------------------------------------------------------------
+
+READER_COOKIE = "nr_reader"
+READER_COOKIE_AGE = 365 * 24 * 60 * 60
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=gettext_lazy("Why are you reporting this comment?"),
+        choices=ReportReason.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Anything to add (optional)"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 300}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == ReportReason.OTHER and not (data.get("note") or "").strip():
+            self.add_error("note", _("Tell us briefly what is wrong with it."))
+        return data
+
+
+def _reader_token(request: HttpRequest) -> tuple[str, bool]:
+    """This browser's random token (from its cookie, or a new one) and whether it is new."""
+    token = request.COOKIES.get(READER_COOKIE, "")
+    if len(token) == 43 and token.replace("-", "").replace("_", "").isalnum():
+        return token, False
+    return secrets.token_urlsafe(32), True
+
+
+@csrf_protect
+def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """The "report" control of a published comment: a page with the reasons (works without JavaScript);
+    posting it files one report per browser and IP address, then back to the comment."""
+    comment = get_object_or_404(ReaderComment.objects.select_related("article"), pk=pk, status=Status.PUBLISHED)
+    article = comment.article
+    if article is None or not article.live:
+        raise Http404
+    with _in_article_language(article):
+        form = ReportForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            token, new = _reader_token(request)
+            outcome = services.report_comment(
+                comment=comment,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                reader_key=hashlib.sha256(token.encode()).hexdigest(),
+                ip_address=moderation.client_ip(request) or None,
+            )
+            if outcome.held:
+                from .admin.selectors import forget_status_counts
+
+                forget_status_counts()
+            if outcome.accepted:
+                notices.add(request, messages.SUCCESS, _("Thank you: the moderators will look at this comment."))
+            else:
+                notices.add(request, messages.INFO, _("You have already reported this comment. Thank you."))
+            response = HttpResponseRedirect(article_url(article, request) + f"#c{comment.pk}")
+            if new:
+                response.set_cookie(
+                    READER_COOKIE,
+                    token,
+                    max_age=READER_COOKIE_AGE,
+                    httponly=True,
+                    samesite="Lax",
+                    secure=request.is_secure(),
+                )
+            return response
+        response = render(
+            request,
+            "comments/report.html",
+            {"form": form, "comment": comment, "article": article},
+            status=400 if request.method == "POST" else 200,
+        )
+        response["X-Robots-Tag"] = "noindex"
+        return response

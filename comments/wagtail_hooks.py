@@ -1,33 +1,28 @@
-"""The comments app in the Wagtail admin: the "Comments" menu item with its badge, the queue's URLs,
-the dashboard panel, and the workspace's stylesheet."""
+"""The comments app in the Wagtail admin: the workspace's viewset and bulk actions, the "Comments" menu
+item with its badge, the dashboard panel, and the workspace's stylesheet."""
 
 from __future__ import annotations
 
 from django.templatetags.static import static
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 
-from . import admin_views
-from .admin_panels import CommentsDashboardPanel
-
-MODERATE = admin_views.MODERATE
-
-admin_urlpatterns = [
-    path("", admin_views.QueueView.as_view(), name="queue"),
-    path("act/", admin_views.act, name="act"),
-    path("<int:pk>/reply/", admin_views.reply, name="reply"),
-    path("<int:pk>/edit/", admin_views.edit_text, name="edit"),
-    path("privacy/", admin_views.PrivacyView.as_view(), name="privacy"),
-]
+from .admin.bulk_actions import BULK_ACTIONS
+from .admin.panels import CommentsDashboardPanel
+from .admin.views import MODERATE, comment_viewset
 
 
-@hooks.register("register_admin_urls")
-def register_comments_urls():
-    return [path("comments/", include((admin_urlpatterns, "comments_admin"), namespace="comments_admin"))]
+@hooks.register("register_admin_viewset")
+def register_comment_viewset():
+    return comment_viewset
+
+
+for bulk_action in BULK_ACTIONS:
+    hooks.register("register_bulk_action", bulk_action)
 
 
 class CommentsMenuItem(MenuItem):
@@ -37,7 +32,7 @@ class CommentsMenuItem(MenuItem):
         return request.user.has_perm(MODERATE)
 
     def render_component(self, request):
-        from .admin_selectors import pending_count
+        from .admin.selectors import pending_count
 
         count = pending_count()
         label = f"{self.label} ({count})" if count else str(self.label)
@@ -49,7 +44,7 @@ class CommentsMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_comments_menu_item():
     return CommentsMenuItem(
-        _("Comments"), reverse("comments_admin:queue"), name="comments", icon_name="comment", order=250
+        _("Comments"), reverse("comments_admin:index"), name="comments", icon_name="comment", order=250
     )
 
 

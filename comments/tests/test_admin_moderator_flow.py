@@ -47,11 +47,11 @@ def test_a_moderator_works_the_held_comments_of_one_section_in_arabic(client, mo
     assert '<html lang="ar" dir="rtl"' in html.replace("  ", " ")
     assert "التعليقات" in html  # the Arabic admin's heading and menu
     assert "موافقة" in html and "وسم كمزعج" in html  # the row actions in Arabic
-    shown = [row["comment"].pk for row in queue.context["rows"]]
+    shown = [comment.pk for comment in queue.context["rows"]]
     assert set(shown) == {good.pk, bad.pk} and elsewhere.pk not in shown
 
-    client.post("/admin/comments/act/", {"row": f"approve:{good.pk}", "next": queue.request["PATH_INFO"]})
-    client.post("/admin/comments/act/", {"row": f"spam:{bad.pk}"})
+    client.post(f"/admin/comments/{good.pk}/moderate/", {"action": "approve", "next": queue.request["PATH_INFO"]})
+    client.post(f"/admin/comments/{bad.pk}/moderate/", {"action": "spam"})
 
     assert ReaderComment.objects.get(pk=good.pk).status == Status.PUBLISHED
     assert ReaderComment.objects.get(pk=bad.pk).status == Status.SPAM

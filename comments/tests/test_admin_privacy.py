@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from comments.admin_privacy import anonymise_old_ips
+from comments.admin.privacy import anonymise_old_ips
 from comments.models import CommentEvent, ReaderComment, Status
 from comments.tests.factories import ReaderCommentFactory
 

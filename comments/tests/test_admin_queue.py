@@ -1,15 +1,17 @@
-"""The moderators' queue: tabs, filters, search, keyset pagination, and a query count that does not grow
-with the number of comments shown."""
+"""The moderators' listing (Wagtail's generic index view): queue tabs with counts, filters, search,
+pages, reasons as labels, export, and a query count that does not grow with the number of rows shown."""
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.utils import timezone
 
 from articles.tests.factories import ArticlePageFactory
-from comments.models import CommentEvent, EventKind, Status, Verdict
+from comments.models import CommentEvent, EventKind, Reason, Status, Verdict
 from comments.tests.factories import ReaderCommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +19,7 @@ QUEUE = "/admin/comments/"
 
 
 def ids_in(response) -> list[int]:
-    return [row["comment"].pk for row in response.context["rows"]]
+    return [comment.pk for comment in response.context["rows"]]
 
 
 def test_pending_queue_shows_unchecked_before_held_and_hides_the_rest(client, moderator, article):
@@ -31,7 +33,7 @@ def test_pending_queue_shows_unchecked_before_held_and_hides_the_rest(client, mo
     assert response.status_code == 200
     assert ids_in(response) == [unchecked.pk, held.pk]
     tabs = {tab["queue"]: tab["count"] for tab in response.context["tabs"]}
-    assert tabs == {"pending": 2, "published": 1, "spam": 1, "discarded": 0, "trash": 0}
+    assert tabs == {"pending": 2, "published": 1, "spam": 1, "discarded": 0, "trash": 0, "reported": 0}
 
 
 def test_each_queue_lists_its_status(client, moderator, article):
@@ -44,9 +46,11 @@ def test_each_queue_lists_its_status(client, moderator, article):
     }
     for queue, pks in expected.items():
         assert ids_in(client.get(QUEUE, {"queue": queue})) == pks
+    # The filter drawer's results view answers the same.
+    assert ids_in(client.get(QUEUE + "results/", {"queue": "spam"})) == expected["spam"]
 
 
-def test_a_row_shows_the_author_the_article_links_and_the_history(client, moderator, article):
+def test_a_row_shows_the_author_the_article_links_and_its_tools(client, moderator, article):
     ReaderCommentFactory.create_batch(2, article=article, user_email="known@example.com", status=Status.PUBLISHED)
     comment = ReaderCommentFactory(
         article=article,
@@ -60,17 +64,28 @@ def test_a_row_shows_the_author_the_article_links_and_the_history(client, modera
     )
     CommentEvent.objects.create(comment=comment, kind=EventKind.CHECKED, verdict=Verdict.HAM)
 
-    html = client.get(QUEUE).content.decode()
+    response = client.get(QUEUE)
+    html = response.content.decode()
 
     assert "سارة" in html
     assert "known@example.com" in html and "https://sara.example.org/" in html and "198.51.100.9" in html
-    row = client.get(QUEUE).context["rows"][0]
-    assert row["approved"] == 2
+    assert response.context["rows"][0].nr_approved == 2
     assert f'href="{article.url}#c{comment.pk}"' in html  # the live article
     # No link to its editor: a moderator may not open it (an editor gets one, see test_admin_scope.py).
     assert f'href="/admin/pages/{article.pk}/edit/"' not in html
-    assert ("نص طويل " * 60).strip() in html  # the full text, behind the expander
-    assert [event.kind for event in row["events"]] == [EventKind.CHECKED]
+    # History, reply and edit are visible links to the comment's page, not hidden behind its text.
+    for anchor in ("history", "reply", "edit"):
+        assert f'href="/admin/comments/{comment.pk}/#{anchor}"' in html
+    # The row's actions are buttons of a form that works without JavaScript, with their shortcuts.
+    assert f'action="/admin/comments/{comment.pk}/moderate/"' in html
+    assert 'data-nr-shortcut="a"' in html and 'data-nr-shortcut="s"' in html
+
+    page = client.get(f"/admin/comments/{comment.pk}/")
+    assert page.status_code == 200
+    assert [event.kind for event in page.context["events"]] == [EventKind.CHECKED]
+    page_html = page.content.decode()
+    assert ("نص طويل " * 60).strip() in page_html  # the full text
+    assert 'id="history"' in page_html and 'id="reply"' in page_html and 'id="edit"' in page_html
 
 
 def test_filter_by_section_article_dates_and_verdict(client, moderator, site_tree):
@@ -94,6 +109,20 @@ def test_filter_by_section_article_dates_and_verdict(client, moderator, site_tre
     assert len(ids_in(client.get(QUEUE, {"section": 999999}))) == 3
 
 
+def test_reasons_are_labels_on_the_row_and_a_filter(client, moderator, article):
+    links = ReaderCommentFactory(article=article, status=Status.HELD, hold_reasons=[Reason.TOO_MANY_LINKS])
+    first = ReaderCommentFactory(
+        article=article, status=Status.HELD, hold_reasons=[Reason.FIRST_COMMENT, Reason.REPEAT_POST]
+    )
+    ReaderCommentFactory(article=article, status=Status.HELD, hold_reasons=[])
+
+    assert ids_in(client.get(QUEUE, {"reason": Reason.TOO_MANY_LINKS})) == [links.pk]
+    assert ids_in(client.get(QUEUE, {"reason": Reason.REPEAT_POST})) == [first.pk]
+    html = client.get(QUEUE, {"reason": Reason.REPEAT_POST}).content.decode()
+    reasons = html.split('class="nr-reasons"', 1)[1].split("</ul>", 1)[0]
+    assert "أول تعليق لهذا المعلّق" in reasons and "تعليق مكرّر" in reasons
+
+
 def test_search_by_text_name_email_and_ip(client, moderator, article):
     target = ReaderCommentFactory(
         article=article,
@@ -108,36 +137,44 @@ def test_search_by_text_name_email_and_ip(client, moderator, article):
         assert ids_in(client.get(QUEUE, {"q": query})) == [target.pk], query
 
 
-def test_keyset_pages_walk_forwards_and_back_without_gaps(client, moderator, article):
+def test_pages_walk_forwards_and_back_without_gaps(client, moderator, article):
     now = timezone.now()
     comments = [
         ReaderCommentFactory(article=article, status=Status.HELD, submit_date=now - datetime.timedelta(minutes=i))
-        for i in range(7)
+        for i in range(45)
     ]
     newest_first = [c.pk for c in comments]
 
-    first = client.get(QUEUE, {"per_page": 20})
-    assert ids_in(first) == newest_first
+    assert ids_in(client.get(QUEUE, {"per_page": 50})) == newest_first
 
-    page_size = 3
-    seen, url, params = [], QUEUE, {"per_page": page_size}
-    pages = []
-    response = client.get(url, params)
-    while True:
-        pages.append(response)
-        seen += ids_in(response)
-        next_url = response.context["next_url"]
-        if not next_url:
-            break
-        response = client.get(next_url + f"&per_page={page_size}" if "per_page" not in next_url else next_url)
+    seen, pages = [], []
+    for number in (1, 2, 3):
+        response = client.get(QUEUE, {"per_page": 20, "p": number})
+        pages.append(ids_in(response))
+        seen += pages[-1]
     assert seen == newest_first
-    assert [len(ids_in(p)) for p in pages] == [3, 3, 1]
+    assert [len(p) for p in pages] == [20, 20, 5]
+    assert ids_in(client.get(QUEUE, {"per_page": 20, "p": 2})) == newest_first[20:40]
+    oldest = client.get(QUEUE, {"ordering": "submitted_at", "per_page": 20})
+    assert ids_in(oldest) == newest_first[::-1][:20]
+    # A hand-edited page number or page size is not an error.
+    assert client.get(QUEUE, {"p": "garbage"}).status_code == 200
+    assert len(ids_in(client.get(QUEUE, {"per_page": "9999"}))) == 45
 
-    back = client.get(pages[-1].context["previous_url"])
-    assert ids_in(back) == newest_first[3:6]
-    assert ids_in(client.get(QUEUE, {"order": "oldest", "per_page": 3})) == newest_first[::-1][:3]
-    # A hand-edited cursor is ignored, not an error.
-    assert client.get(QUEUE, {"after": "garbage"}).status_code == 200
+
+def test_export_the_filtered_listing_as_csv_and_xlsx(client, moderator, article):
+    ReaderCommentFactory(
+        article=article, status=Status.HELD, user_name="ليلى", comment="رأي", hold_reasons=[Reason.TOO_MANY_LINKS]
+    )
+    ReaderCommentFactory(article=article, status=Status.PUBLISHED, user_name="عمر")
+
+    response = client.get(QUEUE, {"export": "csv"})
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert len(rows) == 2  # the heading and the one pending comment
+    assert "ليلى" in rows[1] and "رأي" in rows[1] and "روابط كثيرة" in rows[1]
+    xlsx = client.get(QUEUE, {"export": "xlsx", "queue": "published"})
+    assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
 @pytest.mark.parametrize("shown", [5, 50])
@@ -156,8 +193,7 @@ def test_the_queue_query_count_does_not_depend_on_the_comments_shown(
     assert len(response.context["rows"]) == shown
 
 
-# Session, user, user and group permissions, Wagtail's user profile; the rows (one query with their
-# articles), their history, the approved counts by e-mail; the site and locales for the live links;
-# Wagtail's page/collection/site permission look-ups for the menu; the section choices. Fourteen, with
-# 5 rows or 50.
+# Session, user, user and group permissions, Wagtail's user profile; the paginator's count, the rows
+# (one query with their articles), the approved counts by e-mail; Wagtail's page/collection/site
+# permission look-ups for the menu; the section choices of the filter. The same with 5 rows or 50.
 QUERY_COUNT = 14

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from comments import selectors
-from comments.admin_selectors import approved_count, approved_counts_by_email, comments_by_email
+from comments.admin.selectors import approved_count, approved_counts_by_email, comments_by_email
 from comments.models import ReaderComment, Status
 from comments.tests.factories import ReaderCommentFactory
 

@@ -49,7 +49,7 @@ def test_every_app_registers_its_own_jobs():
         "comments.tasks.recheck_unchecked_comments",
         "comments.tasks.purge_old_spam",
         "comments.tasks.purge_discarded",
-        "comments.admin_privacy.anonymise_old_ips_task",
+        "comments.admin.privacy.anonymise_old_ips_task",
         "core.tasks.prune_finished_task_results",
     } <= names
 

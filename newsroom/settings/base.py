@@ -335,6 +335,8 @@ COMMENTS = {
     # The same text (after the Arabic normaliser) from the same e-mail address or IP within this many
     # minutes is stored and held as a repeat post, and the reader is told so (0: no check).
     "REPEAT_WINDOW_MINUTES": env_int("COMMENTS_REPEAT_WINDOW_MINUTES", 1440),
+    # Readers' reports that take a published comment back to the moderators (held) until one looks.
+    "REPORTS_TO_HOLD": env_int("COMMENTS_REPORTS_TO_HOLD", 3),
     "NOTIFY_MODERATORS": env_bool("COMMENTS_NOTIFY_MODERATORS", False),
     "MODERATOR_EMAILS": env_list("COMMENTS_MODERATOR_EMAILS"),
 }

@@ -15,9 +15,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
-from . import services
-from .admin_selectors import forget_status_counts
-from .models import ReaderComment, Status
+from .. import services
+from ..models import ReaderComment, Status
+from .selectors import forget_status_counts
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +29,11 @@ class Action:
     # The statuses from which the action means something (shown on the row only then).
     applies_to: tuple[str, ...]
     shortcut: str = ""
+    # Only for a comment readers have reported (and no moderator has looked at since).
+    reported_only: bool = False
+
+    def applies(self, comment: ReaderComment) -> bool:
+        return comment.status in self.applies_to and (comment.open_reports > 0 or not self.reported_only)
 
 
 ACTIONS: dict[str, Action] = {
@@ -49,13 +54,20 @@ ACTIONS: dict[str, Action] = {
     ),
     "restore": Action(_("Restore"), services.restore, (Status.TRASH,), shortcut="r"),
     "recheck": Action(_("Check again with Akismet"), services.recheck, (Status.UNCHECKED, Status.HELD)),
+    "keep": Action(
+        _("Keep (dismiss the reports)"),
+        services.keep_reported,
+        (Status.PUBLISHED, Status.HELD),
+        shortcut="e",
+        reported_only=True,
+    ),
 }
 # "Everything matching" with more rows than this goes to the task worker instead of the request.
 INLINE_BULK_LIMIT = 200
 
 
-def actions_for(status: str) -> list[tuple[str, Action]]:
-    return [(name, action) for name, action in ACTIONS.items() if status in action.applies_to]
+def actions_for(comment: ReaderComment) -> list[tuple[str, Action]]:
+    return [(name, action) for name, action in ACTIONS.items() if action.applies(comment)]
 
 
 def moderate(*, comments: Iterable[ReaderComment], action: str, actor) -> int:
@@ -65,7 +77,7 @@ def moderate(*, comments: Iterable[ReaderComment], action: str, actor) -> int:
     spec = ACTIONS[action]
     done = 0
     for comment in comments:
-        if comment.status not in spec.applies_to:
+        if not spec.applies(comment):
             continue
         try:
             spec.service(comment=comment, actor=actor)

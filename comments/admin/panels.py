@@ -29,15 +29,14 @@ class ArticleCommentsPanel(FieldPanel):
         template_name = "comments/admin/article_comments_panel.html"
 
         def get_context_data(self, parent_context=None):
-            from .admin_forms import QUEUE_LABELS
-            from .admin_selectors import article_counts
+            from .selectors import QUEUE_LABELS, article_counts
 
             context = super().get_context_data(parent_context)
             article = self.instance
             if not article.pk:
                 return context
             counts = article_counts(article=article)
-            base = reverse("comments_admin:queue")
+            base = reverse("comments_admin:index")
             context["comment_queues"] = [
                 {
                     "label": label,
@@ -63,8 +62,8 @@ class CommentsDashboardPanel(Component):
     def get_context_data(self, parent_context=None):
         from django.conf import settings
 
-        from . import selectors
-        from .admin_selectors import last_akismet_check, pending_count, spam_per_day
+        from .. import selectors
+        from .selectors import last_akismet_check, pending_count, spam_per_day
 
         days = spam_per_day(days=7)
         peak = max((n for _day, n in days), default=0) or 1
@@ -88,7 +87,7 @@ class CommentsDashboardPanel(Component):
         health = selectors.akismet_health()
         return {
             "pending": pending_count(),
-            "queue_url": reverse("comments_admin:queue"),
+            "queue_url": reverse("comments_admin:index"),
             "bars": bars,
             "spam_week": sum(n for _day, n in days),
             "chart_width": len(days) * (CHART_BAR_WIDTH + CHART_GAP) - CHART_GAP,

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_tasks import task
 
-from . import services
-from .admin_selectors import comments_by_email, forget_status_counts
-from .models import CommentEvent, EventKind, ReaderComment
+from .. import services
+from ..models import CommentEvent, EventKind, ReaderComment
+from .selectors import comments_by_email, forget_status_counts
 
 # What identifies a person in the payload Akismet was sent.
 PERSONAL_PAYLOAD_FIELDS = (
