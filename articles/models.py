@@ -31,7 +31,7 @@ from wagtail.snippets.models import register_snippet
 from comments.admin_panels import ArticleCommentsPanel
 
 from .blocks import ArticleBodyBlock
-from .text import normalise_arabic
+from .text import normalise_arabic, stem_text
 
 
 @register_snippet
@@ -314,19 +314,19 @@ class ArticlePage(Page):
         context["related_articles"] = selectors.related_articles(article=self)
         return context
 
-    # --- Search: normalised Arabic, the same at index and query time (see text.py) ---
+    # --- Search: normalised and stemmed, the same at index and query time (see text.py) ---
 
     def search_title(self) -> str:
-        return normalise_arabic(self.title)
+        return stem_text(normalise_arabic(self.title))
 
     def search_summary(self) -> str:
-        return normalise_arabic(f"{self.kicker} {self.summary}")
+        return stem_text(normalise_arabic(f"{self.kicker} {self.summary}"))
 
     def search_body(self) -> str:
-        return normalise_arabic(self.body_text)
+        return stem_text(normalise_arabic(self.body_text))
 
     def search_tags(self) -> str:
-        return normalise_arabic(" ".join(tag.name for tag in self.tags.all()))
+        return stem_text(normalise_arabic(" ".join(tag.name for tag in self.tags.all())))
 
 
 def paginate(request, items, per_page: int | None = None):
