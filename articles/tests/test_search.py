@@ -10,7 +10,6 @@ import datetime
 import re
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
