@@ -90,6 +90,10 @@ class ArticleTag(ItemBase):
     tag = models.ForeignKey(Tag, related_name="tagged_articles", on_delete=models.CASCADE)
     content_object = ParentalKey("articles.ArticlePage", related_name="tagged_items", on_delete=models.CASCADE)
 
+    class Meta:
+        # A tag's newest articles straight from the index (related articles, tag pages).
+        indexes = [models.Index(fields=["tag", "-content_object"], name="articles_tag_newest")]
+
 
 class HomePage(RoutablePageMixin, Page):
     """An edition's front page (one per language). Also routes the author and tag pages, which are
@@ -173,6 +177,8 @@ class ArticleAuthor(Orderable):
 
     class Meta(Orderable.Meta):
         unique_together = [("page", "author")]
+        # An author's articles straight from the index (author pages).
+        indexes = [models.Index(fields=["author", "-page"], name="articles_author_newest")]
 
 
 class ArticleRelatedPick(Orderable):
