@@ -125,7 +125,10 @@ class HomePage(RoutablePageMixin, Page):
         articles = selectors.articles_by_author(author=author, locale=self.locale)
         return self.render(
             request,
-            context_overrides={"author": author, "articles": paginate(request, articles)},
+            context_overrides={
+                "author": author,
+                "articles": paginate(request, articles, count_key=f"author:{author.pk}:{self.locale_id}"),
+            },
             template="articles/author_page.html",
         )
 
@@ -137,7 +140,10 @@ class HomePage(RoutablePageMixin, Page):
         articles = selectors.articles_by_tag(tag=tag, locale=self.locale)
         return self.render(
             request,
-            context_overrides={"tag": tag, "articles": paginate(request, articles)},
+            context_overrides={
+                "tag": tag,
+                "articles": paginate(request, articles, count_key=f"tag:{tag.pk}:{self.locale_id}"),
+            },
             template="articles/tag_page.html",
         )
 
@@ -161,7 +167,7 @@ class SectionPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         articles = selectors.section_articles(section=self)
-        page = paginate(request, articles)
+        page = paginate(request, articles, count_key=f"section:{self.pk}")
         context["articles"] = page
         context["lead"] = page.object_list[0] if page.number == 1 and page.object_list else None
         return context
@@ -335,13 +341,44 @@ class ArticlePage(Page):
         return stem_text(normalise_arabic(" ".join(tag.name for tag in self.tags.all())))
 
 
-def paginate(request, items, per_page: int | None = None):
-    """A page of `items` for `?page=N`; out-of-range or junk page numbers answer 404, not a crash."""
-    paginator = Paginator(items, per_page or settings.NEWSROOM["SECTION_PAGE_SIZE"])
+class ListingPaginator(Paginator):
+    """A listing's paginator whose article count is counted once per content generation (see
+    services.content_generation: every publish, unpublish or move starts a new one) instead of on every
+    view: a section of 40,000 stories would otherwise be counted on each of its pages' views."""
+
+    def __init__(self, object_list, per_page, *, count_key: str | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self) -> int:
+        if not self.count_key:
+            return super().count
+        from django.core.cache import cache
+
+        from .services import content_generation
+
+        key = f"newsroom:listing-count:{self.count_key}:{content_generation()}"
+        value = cache.get(key)
+        if value is None:
+            value = super().count
+            cache.set(key, value, timeout=settings.NEWSROOM["PAGE_CACHE_SECONDS"] or 300)
+        return value
+
+
+def paginate(request, items, per_page: int | None = None, *, count_key: str | None = None):
+    """A page of `items` for `?page=N`; out-of-range or junk page numbers answer 404, not a crash.
+
+    `count_key` names the listing (its count is then cached, see ListingPaginator). The page carries
+    `elided_range`: the page numbers around this one and at both ends, so a listing of thousands of
+    pages links a dozen of them, not all."""
+    paginator = ListingPaginator(items, per_page or settings.NEWSROOM["SECTION_PAGE_SIZE"], count_key=count_key)
     try:
-        return paginator.page(request.GET.get("page", 1))
+        page = paginator.page(request.GET.get("page", 1))
     except (EmptyPage, PageNotAnInteger) as exc:
         raise Http404(_("No such page of results.")) from exc
+    page.elided_range = list(paginator.get_elided_page_range(page.number))
+    return page
 
 
 @register_setting(icon="site")
