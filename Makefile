@@ -39,11 +39,15 @@ lint: $(VENV)/.installed-dev
 test: lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-# Benchmarks print figures (latency, queries, memory) against a separate SQLite file with the demo content.
+# The benchmark builds its own database (a SQLite file, or BENCH_DB: a PostgreSQL database whose name
+# contains "bench"), measures the pages at the demo's size, adds BENCH_ARTICLES / BENCH_COMMENTS in bulk
+# and measures again, through gunicorn with production settings on BENCH_PORT.
 BENCH_DB ?= sqlite:///$(CURDIR)/.bench.sqlite3
+BENCH_ARTICLES ?= 20000
+BENCH_COMMENTS ?= 200000
+BENCH_PORT ?= 8150
 bench: $(VENV)/.installed-dev
-	DATABASE_URL=$(BENCH_DB) $(PY) manage.py migrate --no-input -v 0
-	DATABASE_URL=$(BENCH_DB) $(PY) manage.py bench
+	DATABASE_URL=$(BENCH_DB) $(PY) manage.py bench --fresh --articles $(BENCH_ARTICLES) --comments $(BENCH_COMMENTS) --port $(BENCH_PORT)
 
 # Re-extract and compile the Arabic catalogue after changing UI strings (needs GNU gettext).
 messages: $(VENV)/.installed
