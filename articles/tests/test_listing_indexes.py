@@ -74,8 +74,10 @@ def test_section_listing_reads_the_section_index(archive):
 def test_front_page_section_blocks_read_the_section_index(archive):
     plans = plans_of(lambda: selectors.front_page(home=archive["home"]))
     plan_naming(plans, "articles_page_section_recent")
-    # The latest stories: the newest-first index, not a sort of every article.
-    plan_naming(plans, "articles_page_recent")
+    # The latest stories: read newest first from an index on the publication time (ours, or Wagtail's
+    # own on first_published_at read backwards: the planner may take either), not a sort of every article.
+    newest_first = re.compile(r"Index Scan( Backward)? using (articles_page_recent|\w*first_published_at\w*)")
+    assert any(newest_first.search(plan) for plan in plans), "\n".join(plans)
 
 
 @postgres_only
@@ -112,7 +114,7 @@ def test_search_starts_from_the_full_text_index(archive):
                 [str(archive["articles"][0].pk)],
             )
             cursor.execute("ANALYZE wagtailsearch_indexentry")
-        plans = plans_of(lambda: results[:10], settings=())
+        plans = plans_of(lambda: results[:10])
         # The GIN index on the weighted tsvector, then each match's page by primary key.
         assert any(re.search(r"Bitmap Index Scan on \w*_body_\w*_gin", plan) for plan in plans), "\n".join(plans)
     else:
