@@ -278,6 +278,11 @@ class ArticlePage(Page):
     class Meta:
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        # The breaking strip: the few breaking stories straight from a small index, not a walk through
+        # the archive newest first until three turn up.
+        indexes = [
+            models.Index(fields=["is_breaking"], condition=models.Q(is_breaking=True), name="articles_breaking"),
+        ]
 
     def clean(self):
         super().clean()

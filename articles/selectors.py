@@ -121,10 +121,7 @@ def related_articles(*, article: ArticlePage, limit: int | None = None) -> list[
         )
         section_path = article.path[:SECTION_PATH_CHARS]
         in_section = (
-            published_articles(locale=article.locale_id)
-            .alias(section=section_key())
-            .filter(section=section_path)
-            .values("id")[: limit * 2 + 1]
+            published_articles().alias(section=section_key()).filter(section=section_path).values("id")[: limit * 2 + 1]
         )
         fill = (
             base.exclude(pk__in=[a.pk for a in chosen])
@@ -141,7 +138,9 @@ def related_articles(*, article: ArticlePage, limit: int | None = None) -> list[
 
 def section_articles(*, section: SectionPage) -> QuerySet[ArticlePage]:
     """A section's articles, newest first, read in order from the section listing index."""
-    return published_articles(locale=section.locale_id).alias(section=section_key()).filter(section=section.path)
+    # No locale filter: the section's path already names its edition's tree, and a second condition
+    # tempts SQLite into the locale index (half the archive, then a sort).
+    return published_articles().alias(section=section_key()).filter(section=section.path)
 
 
 def articles_by_author(*, author: Author, locale: Locale) -> QuerySet[ArticlePage]:
@@ -177,7 +176,7 @@ def front_page(*, home: HomePage) -> dict:
     home_sections = sections(home=home)
     by_section: dict[str, list[ArticlePage]] = {}
     if home_sections:
-        newest = published_articles(locale=home.locale_id).alias(section=section_key())
+        newest = published_articles().alias(section=section_key())  # a section's path names its edition
         condition = Q()
         for section in home_sections:
             condition |= Q(pk__in=newest.filter(section=section.path).values("id")[:FRONT_PAGE_PER_SECTION])

@@ -171,6 +171,11 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2, help="gunicorn workers.")
         parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8150)))
         parser.add_argument(
+            "--measure-only",
+            action="store_true",
+            help="Measure the database as it is (no demo loaded, no archive built), once.",
+        )
+        parser.add_argument(
             "--fresh",
             action="store_true",
             help="Empty the database first (only a database or file whose name contains 'bench').",
@@ -285,11 +290,40 @@ class Command(BaseCommand):
 
     # --- The command ---
 
+    def static_root(self) -> Path:
+        static_root = Path(tempfile.mkdtemp(prefix="newsroom-bench-static-"))
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+            cwd=settings.BASE_DIR,
+            env={
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "newsroom.settings.production",
+                "SECRET_KEY": "benchmark-only-not-a-secret",
+                "STATIC_ROOT": str(static_root),
+            },
+            check=True,
+        )
+        return static_root
+
+    def measure_as_is(self, options):
+        self.analyze()
+        static_root = self.static_root()
+        try:
+            self.stdout.write(
+                f"Database: {self.database_label()}; {ArticlePage.objects.live().count():,} articles, "
+                f"{ReaderComment.objects.count():,} comments"
+            )
+            self.run_server_and_measure(options, static_root)
+        finally:
+            shutil.rmtree(static_root, ignore_errors=True)
+
     def handle(self, *args, **options):
         from articles import archive_builder
 
         if options["fresh"]:
             self.recreate_database()
+        if options["measure_only"]:
+            return self.measure_as_is(options)
         if not ArticlePage.objects.live().exists():
             self.stdout.write("Loading the demo content…")
             call_command("load_demo", image_size="320x180", verbosity=0)
@@ -300,19 +334,8 @@ class Command(BaseCommand):
             archive_builder.add_comments(ids=[target.pk], count=COMMENTS_ON_ARTICLE, rng=random.Random(7))
         self.analyze()
 
-        static_root = Path(tempfile.mkdtemp(prefix="newsroom-bench-static-"))
+        static_root = self.static_root()
         try:
-            subprocess.run(
-                [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
-                cwd=settings.BASE_DIR,
-                env={
-                    **os.environ,
-                    "DJANGO_SETTINGS_MODULE": "newsroom.settings.production",
-                    "SECRET_KEY": "benchmark-only-not-a-secret",
-                    "STATIC_ROOT": str(static_root),
-                },
-                check=True,
-            )
             label = self.database_label()
             self.stdout.write(f"Database: {label}")
             self.stdout.write(f"Demo size: {demo_articles} articles. Measuring…")
