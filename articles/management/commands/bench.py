@@ -173,7 +173,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--measure-only",
             action="store_true",
-            help="Measure the database as it is (no demo loaded, no archive built), once.",
+            help="Measure the database as it is, once (the demo is loaded only into an empty one; no archive).",
         )
         parser.add_argument(
             "--fresh",
@@ -322,8 +322,6 @@ class Command(BaseCommand):
 
         if options["fresh"]:
             self.recreate_database()
-        if options["measure_only"]:
-            return self.measure_as_is(options)
         if not ArticlePage.objects.live().exists():
             self.stdout.write("Loading the demo content…")
             call_command("load_demo", image_size="320x180", verbosity=0)
@@ -332,6 +330,8 @@ class Command(BaseCommand):
         target = self.commented_article(home)
         if target.reader_comments.count() < COMMENTS_ON_ARTICLE:
             archive_builder.add_comments(ids=[target.pk], count=COMMENTS_ON_ARTICLE, rng=random.Random(7))
+        if options["measure_only"]:
+            return self.measure_as_is(options)
         self.analyze()
 
         static_root = self.static_root()
