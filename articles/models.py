@@ -30,7 +30,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from .blocks import ArticleBodyBlock
-from .text import normalise_arabic
+from .text import normalise_arabic, stem_text
 
 
 @register_snippet
@@ -89,6 +89,10 @@ class ArticleTag(ItemBase):
     tag = models.ForeignKey(Tag, related_name="tagged_articles", on_delete=models.CASCADE)
     content_object = ParentalKey("articles.ArticlePage", related_name="tagged_items", on_delete=models.CASCADE)
 
+    class Meta:
+        # A tag's newest articles straight from the index (related articles, tag pages).
+        indexes = [models.Index(fields=["tag", "-content_object"], name="articles_tag_newest")]
+
 
 class HomePage(RoutablePageMixin, Page):
     """An edition's front page (one per language). Also routes the author and tag pages, which are
@@ -120,7 +124,10 @@ class HomePage(RoutablePageMixin, Page):
         articles = selectors.articles_by_author(author=author, locale=self.locale)
         return self.render(
             request,
-            context_overrides={"author": author, "articles": paginate(request, articles)},
+            context_overrides={
+                "author": author,
+                "articles": paginate(request, articles, count_key=f"author:{author.pk}:{self.locale_id}"),
+            },
             template="articles/author_page.html",
         )
 
@@ -132,7 +139,10 @@ class HomePage(RoutablePageMixin, Page):
         articles = selectors.articles_by_tag(tag=tag, locale=self.locale)
         return self.render(
             request,
-            context_overrides={"tag": tag, "articles": paginate(request, articles)},
+            context_overrides={
+                "tag": tag,
+                "articles": paginate(request, articles, count_key=f"tag:{tag.pk}:{self.locale_id}"),
+            },
             template="articles/tag_page.html",
         )
 
@@ -156,7 +166,7 @@ class SectionPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         articles = selectors.section_articles(section=self)
-        page = paginate(request, articles)
+        page = paginate(request, articles, count_key=f"section:{self.pk}")
         context["articles"] = page
         context["lead"] = page.object_list[0] if page.number == 1 and page.object_list else None
         return context
@@ -172,6 +182,8 @@ class ArticleAuthor(Orderable):
 
     class Meta(Orderable.Meta):
         unique_together = [("page", "author")]
+        # An author's articles straight from the index (author pages).
+        indexes = [models.Index(fields=["author", "-page"], name="articles_author_newest")]
 
 
 class ArticleRelatedPick(Orderable):
@@ -276,6 +288,11 @@ class ArticlePage(Page):
     class Meta:
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        # The breaking strip: the few breaking stories straight from a small index, not a walk through
+        # the archive newest first until three turn up.
+        indexes = [
+            models.Index(fields=["is_breaking"], condition=models.Q(is_breaking=True), name="articles_breaking"),
+        ]
 
     def clean(self):
         super().clean()
@@ -322,19 +339,19 @@ class ArticlePage(Page):
         context["related_articles"] = selectors.related_articles(article=self)
         return context
 
-    # --- Search: normalised Arabic, the same at index and query time (see text.py) ---
+    # --- Search: normalised and stemmed, the same at index and query time (see text.py) ---
 
     def search_title(self) -> str:
-        return normalise_arabic(self.title)
+        return stem_text(normalise_arabic(self.title))
 
     def search_summary(self) -> str:
-        return normalise_arabic(f"{self.kicker} {self.summary}")
+        return stem_text(normalise_arabic(f"{self.kicker} {self.summary}"))
 
     def search_body(self) -> str:
-        return normalise_arabic(self.body_text)
+        return stem_text(normalise_arabic(self.body_text))
 
     def search_tags(self) -> str:
-        return normalise_arabic(" ".join(tag.name for tag in self.tags.all()))
+        return stem_text(normalise_arabic(" ".join(tag.name for tag in self.tags.all())))
 
 
 class ArticleDailyViews(models.Model):
@@ -360,13 +377,44 @@ class ArticleDailyViews(models.Model):
         return f"{self.article_id} {self.day}: {self.views}"
 
 
-def paginate(request, items, per_page: int | None = None):
-    """A page of `items` for `?page=N`; out-of-range or junk page numbers answer 404, not a crash."""
-    paginator = Paginator(items, per_page or settings.NEWSROOM["SECTION_PAGE_SIZE"])
+class ListingPaginator(Paginator):
+    """A listing's paginator whose article count is counted once per content generation (see
+    services.content_generation: every publish, unpublish or move starts a new one) instead of on every
+    view: a section of 40,000 stories would otherwise be counted on each of its pages' views."""
+
+    def __init__(self, object_list, per_page, *, count_key: str | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self) -> int:
+        if not self.count_key:
+            return super().count
+        from django.core.cache import cache
+
+        from .services import content_generation
+
+        key = f"newsroom:listing-count:{self.count_key}:{content_generation()}"
+        value = cache.get(key)
+        if value is None:
+            value = super().count
+            cache.set(key, value, timeout=settings.NEWSROOM["PAGE_CACHE_SECONDS"] or 300)
+        return value
+
+
+def paginate(request, items, per_page: int | None = None, *, count_key: str | None = None):
+    """A page of `items` for `?page=N`; out-of-range or junk page numbers answer 404, not a crash.
+
+    `count_key` names the listing (its count is then cached, see ListingPaginator). The page carries
+    `elided_range`: the page numbers around this one and at both ends, so a listing of thousands of
+    pages links a dozen of them, not all."""
+    paginator = ListingPaginator(items, per_page or settings.NEWSROOM["SECTION_PAGE_SIZE"], count_key=count_key)
     try:
-        return paginator.page(request.GET.get("page", 1))
+        page = paginator.page(request.GET.get("page", 1))
     except (EmptyPage, PageNotAnInteger) as exc:
         raise Http404(_("No such page of results.")) from exc
+    page.elided_range = list(paginator.get_elided_page_range(page.number))
+    return page
 
 
 @register_setting(icon="site")

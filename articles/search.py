@@ -16,23 +16,29 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import QuerySet
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
-from wagtail.search.query import And, Or, PlainText
+from modelsearch.conf import get_app_config
+from wagtail.models import Page
 
 from . import selectors
 from .models import ArticlePage, SectionPage
 from .seo import active_locale, edition_home
-from .text import normalise_arabic
+from .text import normalise_arabic, stem_word
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 SNIPPET_CHARS = 240
 RESULTS_PER_PAGE = 10
+# The PostgreSQL text-search configuration the index is built with (articles migration 0002).
+SEARCH_CONFIG = "ar_en"
 
 WORD = re.compile(r"[^\W_]+")
 # Proclitics written joined to the next word: و (and), ف (so), ب (with), ل (for), ك (like), ال (the).
@@ -44,10 +50,37 @@ def fold_ta_marbuta() -> bool:
     return bool(settings.NEWSROOM.get("SEARCH_FOLD_TA_MARBUTA", False))
 
 
+PHRASE = re.compile(r'["\u201c\u201d\u00ab\u00bb]([^"\u201c\u201d\u00ab\u00bb]+)["\u201c\u201d\u00ab\u00bb]')
+
+
 def query_terms(raw: str) -> list[str]:
     """The words of a query, normalised like the index. Punctuation and search-engine operators
     (quotes, *, NEAR, parentheses) are dropped rather than passed to FTS5 or to_tsquery."""
     return WORD.findall(normalise_arabic(raw))[:MAX_TERMS]
+
+
+def query_clauses(raw: str) -> list[tuple[str, ...]]:
+    """The query as clauses that must all match: a word is a clause of one, a phrase in quotes
+    ("…", “…” or «…») a clause of its words in order. Words are normalised like the index."""
+    clauses: list[tuple[str, ...]] = []
+    budget = MAX_TERMS
+
+    def add(words: list[str]):
+        nonlocal budget
+        words = words[:budget]
+        budget -= len(words)
+        return words
+
+    position = 0
+    text = normalise_arabic(raw)
+    for match in PHRASE.finditer(text):
+        clauses.extend((word,) for word in add(WORD.findall(text[position : match.start()])))
+        phrase = add(WORD.findall(match.group(1)))
+        if phrase:
+            clauses.append(tuple(phrase))
+        position = match.end()
+    clauses.extend((word,) for word in add(WORD.findall(text[position:])))
+    return clauses
 
 
 def _spellings(term: str) -> list[str]:
@@ -56,24 +89,108 @@ def _spellings(term: str) -> list[str]:
     return [term]
 
 
-def build_query(terms: list[str]):
-    """Every word must match (AND); a word ending in ة or ه matches either when folding is on."""
-    parts = []
-    for term in terms:
-        spellings = _spellings(term)
-        parts.append(PlainText(spellings[0]) if len(spellings) == 1 else Or([PlainText(s) for s in spellings]))
-    return parts[0] if len(parts) == 1 else And(parts)
+def _stems(term: str) -> list[str]:
+    """The index's forms of one query word (two when ة/ه folding is on and they stem apart)."""
+    return list(dict.fromkeys(stem_word(spelling) for spelling in _spellings(term)))
+
+
+class ArticleSearch:
+    """One edition's published articles matching every clause of a query, most relevant first.
+
+    Relevance is the database's own full-text ranking over the search index (FTS5's bm25 on SQLite,
+    ts_rank over the `ar_en` tsvector on PostgreSQL), with the headline weighing most; among equals the
+    more recent story comes first. The query starts from the full-text index (FTS5, or the GIN index on
+    PostgreSQL) and joins each match to its page by primary key, so it reads the matches only, never the
+    archive; a page of results is one query and the count another. Pages of results are sliced out of
+    it (`results[10:20]`), which is how Django's Paginator reads it.
+    """
+
+    def __init__(self, clauses: list[tuple[str, ...]], articles: QuerySet):
+        self.clauses = clauses
+        self.articles = articles
+        self.vendor = connections[articles.db].vendor
+
+    # The index's text is normalised and stemmed by ArticlePage.search_* (see text.py), so the query's
+    # words are stemmed the same way here and passed as plain tokens: no operator a reader typed reaches
+    # the database's query parser (WORD keeps letters and digits only).
+
+    def _fts5_match(self) -> str:
+        parts = []
+        for clause in self.clauses:
+            if len(clause) > 1:  # a phrase: its words' stems, in order
+                parts.append('"' + " ".join(_stems(word)[0] for word in clause) + '"')
+            else:
+                stems = _stems(clause[0])
+                parts.append("(" + " OR ".join(f'"{stem}"' for stem in stems) + ")")
+        return " AND ".join(parts)
+
+    def _tsquery(self) -> str:
+        parts = []
+        for clause in self.clauses:
+            if len(clause) > 1:
+                parts.append("(" + " <-> ".join(f"'{_stems(word)[0]}'" for word in clause) + ")")
+            else:
+                parts.append("(" + " | ".join(f"'{stem}'" for stem in _stems(clause[0])) + ")")
+        return " & ".join(parts)
+
+    def _ranked(self) -> QuerySet:
+        content_type = ContentType.objects.get_for_model(ArticlePage)
+        IndexEntry = get_app_config().get_model("IndexEntry")  # noqa: N806 (wagtail.search's model)
+        entries, page = IndexEntry._meta.db_table, Page._meta.db_table
+        join = [
+            f"{page}.id = CAST({entries}.object_id AS INTEGER)",
+            f"{entries}.content_type_id = %s",
+        ]
+        if self.vendor == "postgresql":
+            query = f"to_tsquery('{SEARCH_CONFIG}'::regconfig, %s)"
+            # Weights for D, C, B, A: the headline (boost 3, weight A) far above the dek and the body.
+            rank = f"ts_rank('{{0.05, 0.1, 0.3, 1.0}}'::float4[], {entries}.body, {query})"
+            qs = self.articles.extra(
+                select={"search_rank": rank},
+                select_params=[self._tsquery()],
+                tables=[entries],
+                where=[f"{entries}.body @@ {query}", *join],
+                params=[self._tsquery(), content_type.pk],
+                order_by=["-search_rank", "-first_published_at", "-id"],
+            )
+        else:
+            fts = f"{entries}_fts"
+            # FTS5 columns are (autocomplete, body, title); bm25 is lower for better matches. The
+            # autocomplete column holds the headline (title and search_title), so it weighs most.
+            rank = f"bm25({fts}, 4.0, 1.0, 0.0)"
+            qs = self.articles.extra(
+                select={"search_rank": rank},
+                tables=[fts, entries],
+                where=[f"{fts} MATCH %s", f"{entries}.id = {fts}.rowid", *join],
+                params=[self._fts5_match(), content_type.pk],
+                order_by=["search_rank", "-first_published_at", "-id"],
+            )
+        return qs
+
+    def count(self) -> int:
+        return self._ranked().order_by().count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        return list(self._ranked()[index])
+
+    def __iter__(self):
+        return iter(self._ranked())
 
 
 def search_articles(
-    terms: list[str],
+    clauses: list[tuple[str, ...]] | list[str],
     *,
     locale,
     section: SectionPage | None = None,
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
-):
-    """Published articles of one edition matching every term, most relevant first (titles weigh most)."""
+) -> ArticleSearch:
+    """Published articles of one edition matching every clause (a word, or a phrase as a tuple of
+    words), most relevant first (see ArticleSearch)."""
+    clauses = [clause if isinstance(clause, tuple) else (clause,) for clause in clauses]
     articles = selectors.published_articles(locale=locale)
     if section is not None:
         articles = articles.filter(path__startswith=section.path)
@@ -88,10 +205,7 @@ def search_articles(
                 date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
             )
         )
-    # published_articles() filters on fields the search index does not hold (expired, view restrictions);
-    # searching "ids among those" keeps it the one definition of what readers may see.
-    searchable = ArticlePage.objects.filter(id__in=articles.order_by().values("id"))
-    return searchable.search(build_query(terms), order_by_relevance=True)
+    return ArticleSearch(clauses, articles)
 
 
 # --- Highlighting ------------------------------------------------------------------------------------
@@ -128,10 +242,14 @@ def match_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
         return []
     normalised, offsets = _normalised_with_offsets(text)
     wanted = _highlight_terms(terms)
+    # The search matched stems (مستشفيات finds مستشفى): a word whose stem is a query word's stem is a match.
+    wanted_stems = {stem for term in terms for stem in _stems(normalise_arabic(term))}
     spans = []
     for word in WORD.finditer(normalised):
         value = word.group()
-        if any(value.startswith(prefix + term) for term in wanted for prefix in PROCLITICS):
+        if stem_word(value) in wanted_stems or any(
+            value.startswith(prefix + term) for term in wanted for prefix in PROCLITICS
+        ):
             start = offsets[word.start()]
             end = offsets[word.end() - 1] + 1
             # Keep trailing diacritics and tatweel of the last letter inside the mark.
@@ -208,6 +326,7 @@ def search_view(request):
         query = form.cleaned_data["q"]
         context["query"] = context["search_query"] = query
         terms = query_terms(query)
+        clauses = query_clauses(query)
         if not query:
             context["state"] = "empty"
         elif len(query) > MAX_QUERY_LENGTH:
@@ -216,13 +335,16 @@ def search_view(request):
             context["state"] = "no_results"
         else:
             results = search_articles(
-                terms,
+                clauses,
                 locale=locale,
                 section=form.sections.get(form.cleaned_data["section"]),
                 date_from=form.cleaned_data["date_from"],
                 date_to=form.cleaned_data["date_to"],
             )
-            page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+            paginator = Paginator(results, RESULTS_PER_PAGE)
+            page = paginator.get_page(request.GET.get("page"))
+            # A page of links around the current one, not one per page of a 20,000-result search.
+            page.elided_range = paginator.get_elided_page_range(page.number)
             items = selectors.with_card_data(page.object_list)
             for article in items:
                 article.search_title_html = highlight(article.title, terms)

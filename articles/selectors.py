@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Window, prefetch_related_objects
-from django.db.models.functions import Length, RowNumber, Substr
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, prefetch_related_objects
+from django.db.models.functions import Substr
 from django.utils import timezone
 from wagtail.models import Locale, Page, PageViewRestriction
 
@@ -20,6 +20,19 @@ from .models import ArticleAuthor, ArticlePage, ArticleTag, Author, HomePage, Se
 
 FRONT_PAGE_LATEST = 8
 FRONT_PAGE_PER_SECTION = 4
+# Related articles are ranked among at most this many recent articles sharing a tag with the story,
+# so the ranking reads a bounded slice of the archive however large it grows.
+RELATED_CANDIDATES = 200
+# Root → HomePage → SectionPage → ArticlePage: an article's first three path steps are its section's
+# path (the page types allow no other shape). Listings select on this prefix through an index
+# (migration articles 0004) instead of a LIKE on the path followed by a sort of the whole section.
+SECTION_PATH_CHARS = 3 * Page.steplen
+
+
+def section_key():
+    """The section part of an article's path, as the expression the listing index is built on."""
+    return Substr("path", 1, SECTION_PATH_CHARS)
+
 
 T = TypeVar("T")
 
@@ -36,10 +49,19 @@ def request_memo(request, key, compute: Callable[[], T]) -> T:
     return memo[key]
 
 
+# Pages sit at most this deep (Root → HomePage → SectionPage → ArticlePage is 4): the restriction check
+# below looks at each of a page's ancestors by path.
+MAX_TREE_DEPTH = 6
+
+
 def _unrestricted(qs: QuerySet) -> QuerySet:
     """Pages with no view restriction (password, login, groups) on themselves or an ancestor, as one
-    NOT EXISTS in the same query: a restriction's page path is a prefix of every path it covers."""
-    restricted = PageViewRestriction.objects.filter(page__path=Substr(OuterRef("path"), 1, Length("page__path")))
+    NOT EXISTS in the same query. A page's ancestors are the prefixes of its path, one per tree level:
+    naming them (path IN (…)) makes each check a few unique-index lookups whatever the planner knows
+    about the tables, where a "restriction's path is a prefix of mine" test let SQLite scan every page
+    for each article listed."""
+    ancestors = [Substr(OuterRef("path"), 1, depth * Page.steplen) for depth in range(1, MAX_TREE_DEPTH + 1)]
+    restricted = PageViewRestriction.objects.filter(page__path__in=ancestors)
     return qs.filter(~Exists(restricted))
 
 
@@ -50,7 +72,9 @@ def published_articles(*, locale: Locale | int | None = None) -> QuerySet[Articl
     qs = _unrestricted(ArticlePage.objects.live().filter(expired=False))
     if locale is not None:
         qs = qs.filter(locale=locale)
-    return qs.select_related("lead_image").order_by("-first_published_at", "-pk")
+    # "-id" (wagtailcore_page.id) rather than "-pk" (articles_articlepage.page_ptr_id): the same value,
+    # but the column the listing indexes end with, so the database reads them in order and stops early.
+    return qs.select_related("lead_image").order_by("-first_published_at", "-id")
 
 
 def with_card_data(articles: Iterable[ArticlePage], *, known_sections: Iterable[SectionPage] = ()) -> list[ArticlePage]:
@@ -89,14 +113,24 @@ def related_articles(*, article: ArticlePage, limit: int | None = None) -> list[
     missing = limit - len(chosen)
     if missing > 0:
         tag_ids = ArticleTag.objects.filter(content_object_id=article.pk).values("tag_id")  # a subquery
-        section_path = article.path[: -Page.steplen]
+        # Bounded candidates, each through an index: the newest articles carrying one of the story's tags
+        # (articletag's (tag, article) index, read backwards) and the section's newest stories.
+        by_tag = (
+            ArticleTag.objects.filter(tag_id__in=tag_ids)
+            .order_by("-content_object_id")
+            .values("content_object_id")[:RELATED_CANDIDATES]
+        )
+        section_path = article.path[:SECTION_PATH_CHARS]
+        in_section = (
+            published_articles().alias(section=section_key()).filter(section=section_path).values("id")[: limit * 2 + 1]
+        )
         fill = (
             base.exclude(pk__in=[a.pk for a in chosen])
+            .filter(Q(pk__in=by_tag) | Q(pk__in=in_section))
             .annotate(
                 shared_tags=Count("tagged_items", filter=Q(tagged_items__tag_id__in=tag_ids), distinct=True),
             )
-            .filter(Q(shared_tags__gt=0) | Q(path__startswith=section_path))
-            .order_by("-shared_tags", "-first_published_at", "-pk")
+            .order_by("-shared_tags", "-first_published_at", "-id")
         )
         # Same-section articles sharing no tag rank after every tag match, newest first.
         chosen.extend(fill[:missing])
@@ -104,7 +138,10 @@ def related_articles(*, article: ArticlePage, limit: int | None = None) -> list[
 
 
 def section_articles(*, section: SectionPage) -> QuerySet[ArticlePage]:
-    return published_articles(locale=section.locale_id).child_of(section)
+    """A section's articles, newest first, read in order from the section listing index."""
+    # No locale filter: the section's path already names its edition's tree, and a second condition
+    # tempts SQLite into the locale index (half the archive, then a sort).
+    return published_articles().alias(section=section_key()).filter(section=section.path)
 
 
 def articles_by_author(*, author: Author, locale: Locale) -> QuerySet[ArticlePage]:
@@ -131,9 +168,10 @@ def sections(*, home: HomePage) -> list[SectionPage]:
 def front_page(*, home: HomePage) -> dict:
     """The front page: a lead story, the latest stories, a block per section and the breaking strip.
 
-    Five queries however many sections there are: the latest stories, the sections, every section's
-    newest stories at once (ROW_NUMBER() over each section's children), then the cards' authors and
-    lead-image renditions for all of them together.
+    Five queries however many sections and articles there are: the latest stories, the sections, every
+    section's newest stories at once, then the cards' authors and lead-image renditions for all of them.
+    Each section's stories are their own small subquery (`id IN (… LIMIT 4) OR id IN (…)`) that reads
+    the first entries of the section listing index, so the cost stays the same whatever the archive.
     """
     # Featured stories (WordPress's "sticky" posts) come first, as WordPress shows them: same query.
     latest = list(
@@ -144,22 +182,16 @@ def front_page(*, home: HomePage) -> dict:
     home_sections = sections(home=home)
     by_section: dict[str, list[ArticlePage]] = {}
     if home_sections:
-        parent_chars = (home.depth + 1) * Page.steplen  # the length of a section's path
-        ranked = (
-            published_articles(locale=home.locale_id)
-            .annotate(section_path=Substr("path", 1, parent_chars))
-            .filter(depth=home.depth + 2, section_path__in=[s.path for s in home_sections])
-            .annotate(
-                rank=Window(
-                    RowNumber(),
-                    partition_by=[F("section_path")],
-                    order_by=[F("first_published_at").desc(), F("pk").desc()],
-                )
-            )
-            .filter(rank__lte=FRONT_PAGE_PER_SECTION)
-        )
-        for article in ranked:
-            by_section.setdefault(article.section_path, []).append(article)
+        newest = published_articles().alias(section=section_key())  # a section's path names its edition
+        condition = Q()
+        for section in home_sections:
+            condition |= Q(pk__in=newest.filter(section=section.path).values("id")[:FRONT_PAGE_PER_SECTION])
+        # No ORDER BY here: with one, SQLite walks the newest-first index over the whole archive testing
+        # each id against the lists; without, it fetches the listed ids by primary key.
+        blocks = list(published_articles(locale=home.locale_id).filter(condition).order_by())
+        blocks.sort(key=lambda a: (a.first_published_at, a.pk), reverse=True)
+        for article in blocks:
+            by_section.setdefault(article.path[:SECTION_PATH_CHARS], []).append(article)
     blocks = [article for items in by_section.values() for article in items]
     with_card_data(latest + blocks, known_sections=home_sections)
     section_blocks = [

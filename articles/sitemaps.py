@@ -13,6 +13,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.sitemaps.views import x_robots_tag
+from django.core.cache import cache
 from django.db.models import Max, Q
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -23,7 +24,8 @@ from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap_view
 from wagtail.models import Page
 
 from . import editions, selectors
-from .models import ArticlePage, HomePage, SectionPage
+from .models import ArticlePage, HomePage, ListingPaginator, SectionPage
+from .services import content_generation
 
 NEWS_WINDOW = datetime.timedelta(hours=48)
 # Google News reads at most 1000 URLs from one news sitemap.
@@ -45,6 +47,15 @@ class EditionSitemap(Sitemap):
     @property
     def limit(self) -> int:
         return settings.NEWSROOM.get("SITEMAP_LIMIT", 5000)
+
+    @property
+    def paginator(self):
+        """Pages of SITEMAP_LIMIT URLs; the total is counted once per content generation, not on each
+        crawl of the index and of every page of it (200,000 articles are 40 pages)."""
+        site = self.get_wagtail_site()
+        return ListingPaginator(
+            self._items(), self.limit, count_key=f"sitemap:{type(self).__name__}:{site.pk if site else 0}"
+        )
 
     def homes(self) -> list[HomePage]:
         return editions.edition_homes(self.get_wagtail_site())
@@ -96,11 +107,18 @@ class ArticlesSitemap(EditionSitemap):
         return _under_homes(articles, self.homes())
 
     def get_latest_lastmod(self):
-        """The newest change among all articles (one aggregate query), for the index's <lastmod>."""
+        """The newest change among all articles (one aggregate query, once per content generation), for
+        the index's <lastmod>."""
+        site = self.get_wagtail_site()
+        key = f"newsroom:sitemap-lastmod:{site.pk if site else 0}:{content_generation()}"
+        if (cached := cache.get(key)) is not None:
+            return cached or None
         dates = (
             self.items().order_by().aggregate(Max("last_published_at"), Max("first_published_at"), Max("updated_at"))
         )
-        return max((value for value in dates.values() if value is not None), default=None)
+        latest = max((value for value in dates.values() if value is not None), default=None)
+        cache.set(key, latest or "", timeout=settings.NEWSROOM["PAGE_CACHE_SECONDS"] or 300)
+        return latest
 
 
 SITEMAPS = {"pages": PagesSitemap, "articles": ArticlesSitemap}

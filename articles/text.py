@@ -5,6 +5,7 @@ wrote اﻷسد (a presentation-form ligature) or الأَسَد (with diacritic
 using pyarabic, whose normalize_alef also folds ى into ا and whose normalize_hamza turns أ into ء.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -43,3 +44,44 @@ def to_arabic_indic(text: str) -> str:
     """Show ASCII digits as Arabic-Indic digits (٠١٢٣). Stored data stays ASCII."""
     return str(text).translate(ARABIC_INDIC)
 
+
+# --- Stemming for search -----------------------------------------------------------------------------
+
+ARABIC_LETTER = re.compile("[\u0621-\u064a]")
+STEM_WORD = re.compile(r"[^\W_]+")
+_stemmers: dict = {}
+
+
+def _stemmer(language: str):
+    # snowballstemmer's stemmers keep state between calls: one per language, built on first use.
+    if language not in _stemmers:
+        import snowballstemmer
+
+        _stemmers[language] = snowballstemmer.stemmer(language)
+    return _stemmers[language]
+
+
+@functools.lru_cache(maxsize=200_000)
+def stem_word(word: str) -> str:
+    """The stem of one normalised word: Snowball's Arabic stemmer for Arabic words, the English one for
+    Latin words (the algorithms of PostgreSQL's `arabic` and `english` configurations), digits as they are.
+
+    The Arabic stemmer takes one layer of affixes per pass, so a plural and its singular can stop at
+    different stems (مستشفيات → مستشفيا, مستشفى → مستشف); stemming again until nothing changes brings
+    them to the same one. Every spelling of a word (index and query alike) goes through this."""
+    if word.isdigit():
+        return word
+    if ARABIC_LETTER.search(word):
+        stemmer = _stemmer("arabic")
+        for _ in range(4):
+            stemmed = stemmer.stemWord(word)
+            if stemmed == word or not stemmed:
+                break
+            word = stemmed
+        return word
+    return _stemmer("english").stemWord(word)
+
+
+def stem_text(text: str) -> str:
+    """Every word of already normalised text replaced by its stem, in order (phrases still match)."""
+    return " ".join(stem_word(word) for word in STEM_WORD.findall(text))

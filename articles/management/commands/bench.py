@@ -1,62 +1,390 @@
-"""`make bench`: render the public pages many times and print latency, queries and memory.
+"""`manage.py bench --articles N --comments M`: the public pages at the demo's size and at an archive's.
 
-Figures, not assertions: timings are noisy, so they live here and never in unit tests. It runs in the
-process (Django's test client, no network), against whatever database DATABASE_URL names; `make bench`
-gives it a separate SQLite file loaded with the demo content so the development database is untouched.
+Figures, not assertions: timings are noisy, so they live here and never in unit tests. In its own
+database (the one DATABASE_URL names; `make bench` gives it `.bench.sqlite3` or BENCH_DB), it
+
+1. starts from an empty database (`--fresh`: only a database whose name says "bench"), migrates and
+   loads the demo, and puts 50 comments under one article;
+2. measures each page: p50 and p95 of sequential requests and requests per second under concurrency
+   (wrk if installed, else a thread pool), all through gunicorn with production settings on a local
+   port, plus the queries of one request (in this process) and the HTML's size;
+3. adds N articles and M comments in bulk (articles/archive_builder.py), gathers the planner's
+   statistics (ANALYZE), and measures again;
+4. prints both sizes side by side with the growth of each page's median.
 """
 
-import statistics
-import time
-import tracemalloc
+from __future__ import annotations
 
+import http.client
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, reset_queries
+from django.db import connection, connections
 from django.test import Client
-from django.test.utils import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import ArticlePage, HomePage, SectionPage
+from comments.models import ReaderComment
+
+SEARCH_QUERY = "دمشق"
+COMMENTS_ON_ARTICLE = 50
+
+
+@dataclass
+class Figures:
+    p50: float
+    p95: float
+    queries: int
+    size: int
+    rps: float
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, max(0, round(fraction * len(values)) - 1))]
+
+
+class Server:
+    """gunicorn with production settings on a local port, against the benchmark's database."""
+
+    def __init__(self, *, port: int, workers: int, database_url: str, static_root: Path):
+        self.port = port
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings.production",
+            "SECRET_KEY": "benchmark-only-not-a-secret",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_SSL_REDIRECT": "false",
+            "DATABASE_URL": database_url,
+            "STATIC_ROOT": str(static_root),
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "LOG_LEVEL": "WARNING",
+        }
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "newsroom.wsgi",
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                connection_ = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                connection_.request("GET", "/robots.txt")
+                connection_.getresponse().read()
+                return
+            except OSError:
+                if self.process.poll() is not None:
+                    raise CommandError("gunicorn exited before answering") from None
+                time.sleep(0.5)
+        self.stop()
+        raise CommandError("gunicorn did not answer within 60 s")
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def get(conn: http.client.HTTPConnection, url: str) -> tuple[int, bytes]:
+    conn.request("GET", url, headers={"Host": "127.0.0.1"})
+    response = conn.getresponse()
+    return response.status, response.read()
+
+
+def requests_per_second(port: int, url: str, *, seconds: float, concurrency: int) -> float:
+    """wrk's figure when wrk is installed (a C client takes little of the CPU the server needs), else a
+    thread pool of keep-alive connections."""
+    if shutil.which("wrk"):
+        output = subprocess.run(
+            [
+                "wrk",
+                f"-t{min(2, concurrency)}",
+                f"-c{concurrency}",
+                f"-d{int(seconds)}s",
+                f"http://127.0.0.1:{port}{url}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        match = re.search(r"Requests/sec:\s+([\d.]+)", output)
+        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+        if errors:
+            raise CommandError(f"{url}: {errors.group(1)} error responses under load")
+        return float(match.group(1)) if match else 0.0
+    done = [0] * concurrency
+    stop_at = time.monotonic() + seconds
+
+    def worker(slot: int):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while time.monotonic() < stop_at:
+            status, _ = get(conn, url)
+            if status == 200:
+                done[slot] += 1
+
+    threads = [threading.Thread(target=worker, args=(slot,)) for slot in range(concurrency)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / (time.monotonic() - started)
 
 
 class Command(BaseCommand):
-    help = "Benchmark the public pages (latency, queries, memory). Loads the demo content if the site is empty."
+    help = "Benchmark the public pages at the demo's size and with a large archive built in bulk."
 
     def add_arguments(self, parser):
-        parser.add_argument("--requests", type=int, default=50, help="Requests per page (default 50).")
+        parser.add_argument("--articles", type=int, default=20_000, help="Articles in the large archive.")
+        parser.add_argument("--comments", type=int, default=200_000, help="Comments in the large archive.")
+        parser.add_argument("--requests", type=int, default=30, help="Sequential requests per page (p50, p95).")
+        parser.add_argument("--seconds", type=float, default=8, help="Seconds of concurrent load per page.")
+        parser.add_argument("--concurrency", type=int, default=8, help="Concurrent connections.")
+        parser.add_argument("--workers", type=int, default=2, help="gunicorn workers.")
+        parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8150)))
+        parser.add_argument(
+            "--measure-only",
+            action="store_true",
+            help="Measure the database as it is, once (the demo is loaded only into an empty one; no archive).",
+        )
+        parser.add_argument(
+            "--fresh",
+            action="store_true",
+            help="Empty the database first (only a database or file whose name contains 'bench').",
+        )
 
-    def handle(self, *args, requests, **options):
-        if not ArticlePage.objects.live().exists():
-            call_command("load_demo", verbosity=0)
+    # --- The database ---
+
+    def database_label(self) -> str:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW server_version")
+                version = cursor.fetchone()[0]
+            return f"PostgreSQL {version} (database {connection.settings_dict['NAME']})"
+        import sqlite3
+
+        return f"SQLite {sqlite3.sqlite_version} (file {Path(connection.settings_dict['NAME']).name})"
+
+    def recreate_database(self):
+        name = str(connection.settings_dict["NAME"])
+        if "bench" not in Path(name).name:
+            raise CommandError(f"--fresh empties the database: its name must contain 'bench' (it is {name!r}).")
+        connections.close_all()
+        if connection.vendor == "postgresql":
+            import psycopg
+
+            params = connection.get_connection_params()
+            params["dbname"] = "postgres"
+            with psycopg.connect(**params, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                admin.execute(f'CREATE DATABASE "{name}"')
+        else:
+            for suffix in ("", "-wal", "-shm"):
+                Path(name + suffix).unlink(missing_ok=True)
+        call_command("migrate", verbosity=0, interactive=False)
+
+    def analyze(self):
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    # --- Measuring ---
+
+    def pages(self) -> list[tuple[str, str]]:
         home = HomePage.objects.live().filter(locale__language_code="ar").first()
         if home is None:
-            raise CommandError("No Arabic home page: run load_demo first.")
-        section = SectionPage.objects.live().descendant_of(home).first()
-        article = ArticlePage.objects.live().descendant_of(home).order_by("-first_published_at").first()
-        pages = [("home", home.url), ("section", section.url), ("article", article.url)]
-        english = HomePage.objects.live().filter(locale__language_code="en").first()
-        if english:
-            pages.append(("home (en)", english.url))
+            raise CommandError("No Arabic home page.")
+        section = SectionPage.objects.live().child_of(home).order_by("path").first()
+        article = self.commented_article(home)
+        tag = article.tags.order_by("pk").first()
+        author = article.authors[0]
+        return [
+            ("home", home.url),
+            ("section", section.url),
+            (f"article ({COMMENTS_ON_ARTICLE} comments)", article.url),
+            (f"search ?q={SEARCH_QUERY}", "/search/?" + urllib.parse.urlencode({"q": SEARCH_QUERY})),
+            ("tag", f"{home.url}tags/{tag.slug}/"),
+            ("author", f"{home.url}authors/{author.slug}/"),
+        ]
 
+    def commented_article(self, home) -> ArticlePage:
+        """The newest demo article that has a tag: the one the comments go under."""
+        return (
+            ArticlePage.objects.live()
+            .descendant_of(home)
+            .filter(tagged_items__isnull=False)
+            .order_by("-first_published_at", "-id")
+            .distinct()
+            .first()
+        )
+
+    def measure(self, server: Server, options) -> dict[str, Figures]:
+        results = {}
         client = Client(HTTP_HOST="127.0.0.1")
-        self.stdout.write(f"{'page':<12} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'peak KiB':>9}")
-        with override_settings(DEBUG=True):  # DEBUG records queries; the figures below count them.
-            for name, url in pages:
-                client.get(url)  # warm caches and renditions once
-                timings = []
-                for _ in range(requests):
-                    start = time.perf_counter()
-                    response = client.get(url)
-                    timings.append((time.perf_counter() - start) * 1000)
-                    if response.status_code != 200:
-                        raise CommandError(f"{url} answered {response.status_code}")
-                reset_queries()
-                tracemalloc.start()
-                client.get(url)
-                _, peak = tracemalloc.get_traced_memory()
-                tracemalloc.stop()
-                queries = len(connection.queries)
-                timings.sort()
-                p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
-                self.stdout.write(
-                    f"{name:<12} {statistics.median(timings):>10.1f} {p95:>8.1f} {queries:>8} {peak / 1024:>9.0f}"
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
+        for name, url in self.pages():
+            for _ in range(3):  # warm: caches, renditions, the workers' imports
+                status, body = get(conn, url)
+                if status != 200:
+                    raise CommandError(f"{url} answered {status}")
+            timings = []
+            for _ in range(options["requests"]):
+                start = time.perf_counter()
+                status, body = get(conn, url)
+                timings.append((time.perf_counter() - start) * 1000)
+            client.get(url)
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            if response.status_code != 200:
+                raise CommandError(f"{url} answered {response.status_code} in process")
+            rps = requests_per_second(server.port, url, seconds=options["seconds"], concurrency=options["concurrency"])
+            results[name] = Figures(
+                p50=statistics.median(timings),
+                p95=percentile(timings, 0.95),
+                queries=len(queries),
+                size=len(body),
+                rps=rps,
+            )
+            self.stdout.write(
+                f"  {name:<24} p50 {results[name].p50:7.1f} ms  p95 {results[name].p95:7.1f} ms  "
+                f"{results[name].queries:3} queries  {results[name].size / 1024:6.1f} KB  {rps:7.1f} req/s"
+            )
+        conn.close()
+        return results
+
+    def run_server_and_measure(self, options, static_root: Path) -> dict[str, Figures]:
+        cache.clear()
+        url = os.environ.get("DATABASE_URL") or f"sqlite:///{connection.settings_dict['NAME']}"
+        server = Server(port=options["port"], workers=options["workers"], database_url=url, static_root=static_root)
+        try:
+            return self.measure(server, options)
+        finally:
+            server.stop()
+
+    # --- The command ---
+
+    def static_root(self) -> Path:
+        static_root = Path(tempfile.mkdtemp(prefix="newsroom-bench-static-"))
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+            cwd=settings.BASE_DIR,
+            env={
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "newsroom.settings.production",
+                "SECRET_KEY": "benchmark-only-not-a-secret",
+                "STATIC_ROOT": str(static_root),
+            },
+            check=True,
+        )
+        return static_root
+
+    def measure_as_is(self, options):
+        self.analyze()
+        static_root = self.static_root()
+        try:
+            self.stdout.write(
+                f"Database: {self.database_label()}; {ArticlePage.objects.live().count():,} articles, "
+                f"{ReaderComment.objects.count():,} comments"
+            )
+            self.run_server_and_measure(options, static_root)
+        finally:
+            shutil.rmtree(static_root, ignore_errors=True)
+
+    def handle(self, *args, **options):
+        from articles import archive_builder
+
+        if options["fresh"]:
+            self.recreate_database()
+        if not ArticlePage.objects.live().exists():
+            self.stdout.write("Loading the demo content…")
+            call_command("load_demo", image_size="320x180", verbosity=0)
+        home = HomePage.objects.live().filter(locale__language_code="ar").first()
+        demo_articles = ArticlePage.objects.live().count()
+        target = self.commented_article(home)
+        if target.reader_comments.count() < COMMENTS_ON_ARTICLE:
+            archive_builder.add_comments(ids=[target.pk], count=COMMENTS_ON_ARTICLE, rng=random.Random(7))
+        if options["measure_only"]:
+            return self.measure_as_is(options)
+        self.analyze()
+
+        static_root = self.static_root()
+        try:
+            label = self.database_label()
+            self.stdout.write(f"Database: {label}")
+            self.stdout.write(f"Demo size: {demo_articles} articles. Measuring…")
+            small = self.run_server_and_measure(options, static_root)
+
+            wanted = options["articles"] - demo_articles
+            started = time.monotonic()
+            if wanted > 0:
+                self.stdout.write(f"Building the archive: {wanted:,} articles, {options['comments']:,} comments…")
+                last = [0.0]
+
+                def progress(message):
+                    if time.monotonic() - last[0] > 10:
+                        last[0] = time.monotonic()
+                        self.stdout.write(f"  {message} ({time.monotonic() - started:.0f} s)")
+
+                archive_builder.build_archive(
+                    home=home, articles=wanted, comments=options["comments"], progress=progress
                 )
+            self.analyze()
+            built = time.monotonic() - started
+            large_articles = ArticlePage.objects.live().count()
+            large_comments = ReaderComment.objects.count()
+            self.stdout.write(
+                f"Large size: {large_articles:,} articles, {large_comments:,} comments "
+                f"(built in {built:.0f} s). Measuring…"
+            )
+            large = self.run_server_and_measure(options, static_root)
+        finally:
+            shutil.rmtree(static_root, ignore_errors=True)
+
+        self.stdout.write("")
+        self.stdout.write(
+            f"Database: {label}; gunicorn -w {options['workers']}, production settings; "
+            f"{options['requests']} sequential requests per page (p50, p95), "
+            f"{options['concurrency']} concurrent connections for {options['seconds']:.0f} s (req/s, "
+            f"{'wrk' if shutil.which('wrk') else 'thread pool'})"
+        )
+        header = (
+            f"{'page':<24} | {'demo: p50':>9} {'p95':>7} {'q':>3} {'KB':>6} {'req/s':>7} | "
+            f"{f'{large_articles:,}: p50':>13} {'p95':>7} {'q':>3} {'KB':>6} {'req/s':>7} | {'growth':>6}"
+        )
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for name, demo in small.items():
+            big = large[name]
+            self.stdout.write(
+                f"{name:<24} | {demo.p50:9.1f} {demo.p95:7.1f} {demo.queries:3} "
+                f"{demo.size / 1024:6.1f} {demo.rps:7.1f} | "
+                f"{big.p50:13.1f} {big.p95:7.1f} {big.queries:3} {big.size / 1024:6.1f} {big.rps:7.1f} | "
+                f"{big.p50 / demo.p50:5.2f}×"
+            )

@@ -1,0 +1,122 @@
+"""The reader's read paths go through indexes (migration articles 0004 and the search index), so their
+cost stays the same at 200,000 articles: asserted on the database's own plan (EXPLAIN).
+
+PostgreSQL is told not to read whole tables (a test table holds a handful of rows, and reading it all
+would rightly be cheaper there): what is asserted is that an index answers each query. The listing
+plans are PostgreSQL's (production's database; CI runs the suite on it): SQLite's planner chooses among
+indexes from the statistics ANALYZE gathers, which a test's handful of rows cannot stand for. Search is
+asserted on both.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles import search, selectors
+from articles.models import Tag
+from articles.tests.factories import ArticlePageFactory, AuthorFactory
+
+pytestmark = pytest.mark.django_db
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="listing plans are asserted on PostgreSQL (see the docstring)"
+)
+
+
+def plans_of(run, *, settings: tuple[str, ...] = ("enable_seqscan",)) -> list[str]:
+    """The database's plan for every query `run` makes, as text (index names in it)."""
+    with CaptureQueriesContext(connection) as queries:
+        run()
+    plans = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for setting in settings:
+                cursor.execute(f"SET LOCAL {setting} = off")
+        for query in queries.captured_queries:
+            sql = query["sql"]
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            cursor.execute(("EXPLAIN " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN ") + sql)
+            plans.append(" ".join(str(cell) for row in cursor.fetchall() for cell in row))
+    return plans
+
+
+def plan_naming(plans: list[str], name: str) -> str:
+    found = [plan for plan in plans if name in plan]
+    assert found, f"no plan uses {name}:\n" + "\n".join(plans)
+    return found[0]
+
+
+@pytest.fixture
+def archive(site_tree):
+    news, reports = site_tree["sections"]
+    tag = Tag.objects.create(name="دمشق", slug="damascus")
+    author = AuthorFactory()
+    articles = [
+        ArticlePageFactory(parent=section, title=f"خبر من دمشق {n}", authors=[author], tags=[tag])
+        for n, section in enumerate([news, reports] * 3)
+    ]
+    return {**site_tree, "tag": tag, "author": author, "articles": articles}
+
+
+@postgres_only
+def test_section_listing_reads_the_section_index(archive):
+    section = archive["sections"][0]
+    plans = plans_of(lambda: list(selectors.section_articles(section=section)[:12]))
+    plan = plan_naming(plans, "articles_page_section_recent")
+    assert "Sort Key" not in plan  # read in order from the index: no sort of the section's articles
+
+
+@postgres_only
+def test_front_page_section_blocks_read_the_section_index(archive):
+    plans = plans_of(lambda: selectors.front_page(home=archive["home"]))
+    plan_naming(plans, "articles_page_section_recent")
+    # The latest stories: read newest first from an index on the publication time (ours, per edition or
+    # not, or Wagtail's own read backwards: the planner may take any), not a sort of every article.
+    newest_first = re.compile(r"Index Scan( Backward)? using (articles_page_(locale_)?recent|\w*first_published_at\w*)")
+    assert any(newest_first.search(plan) for plan in plans), "\n".join(plans)
+
+
+@postgres_only
+def test_related_articles_read_bounded_candidates_through_the_tag_index(archive):
+    story = archive["articles"][0]
+    plans = plans_of(lambda: selectors.related_articles(article=story))
+    plan_naming(plans, "articles_tag_newest")
+
+
+@postgres_only
+def test_tag_and_author_listings_use_their_indexes(archive):
+    home = archive["home"]
+    by_tag = plans_of(lambda: list(selectors.articles_by_tag(tag=archive["tag"], locale=home.locale)[:12]))
+    plan_naming(by_tag, "articles_tag_newest")
+    by_author = plans_of(lambda: list(selectors.articles_by_author(author=archive["author"], locale=home.locale)[:12]))
+    plan_naming(by_author, "articles_author_newest")
+
+
+def test_search_starts_from_the_full_text_index(archive):
+    home = archive["home"]
+    results = search.search_articles(search.query_clauses("دمشق"), locale=home.locale)
+    assert len(results[:10]) == 6
+    if connection.vendor == "postgresql":
+        # Every entry of an archive has the article content type, so at scale only the GIN index on the
+        # tsvector narrows the search: give the planner an archive's worth of entries (ids no page has)
+        # and their statistics, and let it choose with nothing switched off.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO wagtailsearch_indexentry (content_type_id, object_id, title, autocomplete, body,"
+                " title_norm, title_text, body_text)"
+                " SELECT content_type_id, (100000000 + n)::text, title, autocomplete,"
+                " to_tsvector('ar_en', 'خبر رقم ' || n), 1.0, '', ''"
+                " FROM wagtailsearch_indexentry, generate_series(1, 5000) AS n WHERE object_id = %s",
+                [str(archive["articles"][0].pk)],
+            )
+            cursor.execute("ANALYZE wagtailsearch_indexentry")
+        plans = plans_of(lambda: results[:10])
+        # The GIN index on the weighted tsvector, then each match's page by primary key.
+        assert any(re.search(r"Bitmap Index Scan on \w*_body_\w*_gin", plan) for plan in plans), "\n".join(plans)
+    else:
+        plans = plans_of(lambda: results[:10])
+        plan_naming(plans, "VIRTUAL TABLE INDEX")  # FTS5's own index
