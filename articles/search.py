@@ -29,8 +29,8 @@ from modelsearch.conf import get_app_config
 from wagtail.models import Page
 
 from . import selectors
+from .editions import active_locale, edition_home
 from .models import ArticlePage, SectionPage
-from .seo import active_locale, edition_home
 from .text import normalise_arabic, stem_word
 
 MAX_QUERY_LENGTH = 200

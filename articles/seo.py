@@ -20,7 +20,6 @@ from wagtail.models import Page
 
 from .editions import (
     absolute_url,
-    active_locale,  # noqa: F401 (articles.search resolves the edition through this module)
     alternates,
     edition_home,
     edition_language,
