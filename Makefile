@@ -39,10 +39,13 @@ lint: $(VENV)/.installed-dev
 # Two processes (pytest-xdist, one per core here; `auto` is one per core), each test file kept on one
 # worker (module fixtures such as the loaded demo are built once). The test databases are kept between
 # runs and only migrated forward; CI and `make test TEST_DB=--create-db` build them afresh.
+# --no-loadscope-reorder: files go out in collection order, in which pytest-django puts the transactional
+# tests last; xdist's default (biggest file first) would let their flush empty a worker's database (the
+# root page, collection and groups the migrations wrote) before the tests that need it.
 TEST_WORKERS ?= auto
 TEST_DB ?= --reuse-db
 test: lint
-	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile $(TEST_DB) $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(TEST_DB) $(PYTEST_ARGS)
 
 # The benchmark builds its own database (a SQLite file, or BENCH_DB: a PostgreSQL database whose name
 # contains "bench"), measures the pages at the demo's size, adds BENCH_ARTICLES / BENCH_COMMENTS in bulk
