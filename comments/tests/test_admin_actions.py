@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from comments.admin import actions as admin_actions
@@ -19,14 +18,6 @@ BULK = "/admin/bulk/comments/readercomment/{action}/"
 
 def moderate_url(comment) -> str:
     return f"/admin/comments/{comment.pk}/moderate/"
-
-
-@pytest.fixture
-def moderator(client):
-    user = User.objects.create_user("moderator", "mod@example.com", "pw", first_name="منى")
-    user.groups.add(Group.objects.get(name="Moderators"))
-    client.force_login(user)
-    return user
 
 
 def status_of(comment) -> str:
