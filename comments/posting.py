@@ -63,6 +63,7 @@ from articles.text import normalise_arabic
 from . import akismet, moderation, selectors, services, words
 from .forms import HONEYPOT_FIELD, ReaderCommentForm
 from .models import ReaderComment, Reason, Status, Verdict, WordListKind
+from .tasks import schedule_recheck
 
 logger = logging.getLogger(__name__)
 
@@ -237,8 +238,6 @@ def _judge(comment: ReaderComment, request: HttpRequest) -> None:
 def _after_commit(comment: ReaderComment, request: HttpRequest) -> None:
     """Side effects, run once the verdict is committed, that must never undo or lose the comment."""
     if comment.status == Status.UNCHECKED:
-        from .tasks import schedule_recheck
-
         schedule_recheck(at=comment.next_recheck_at)
     if comment.status == Status.PUBLISHED:
         services.purge_article_cache(article=comment.article)

@@ -15,12 +15,15 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site as DjangoSite
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
+from django_comments_xtd.models import max_thread_level_for_content_type
+from wagtail.contrib.frontend_cache.utils import purge_page_from_cache
 
 from articles.models import ArticlePage
 from articles.text import strip_bidi_controls
@@ -39,6 +42,7 @@ from .models import (
     WordList,
     WordListKind,
 )
+from .words import parse_terms
 
 logger = logging.getLogger(__name__)
 
@@ -58,8 +62,6 @@ def purge_article_cache(*, article: ArticlePage | None) -> None:
     if article is None:
         return
     try:
-        from wagtail.contrib.frontend_cache.utils import purge_page_from_cache
-
         purge_page_from_cache(article)
     except Exception:  # a cache outage must not undo a moderator's decision
         logger.exception("Could not purge the cache for article %s", article.pk)
@@ -122,8 +124,6 @@ def report_comment(
 ) -> ReportOutcome:
     """A reader reports a published comment. Refused (accepted=False) when this browser or this IP has
     already reported it; COMMENTS["REPORTS_TO_HOLD"] open reports take it back to the moderators."""
-    from django.conf import settings
-
     with transaction.atomic():
         comment = ReaderComment.objects.select_for_update(of=("self",)).select_related(None).get(pk=comment.pk)
         if comment.status != Status.PUBLISHED:
@@ -291,8 +291,6 @@ def recheck_unchecked(*, now=None, limit: int | None = None) -> RecheckReport:
     """The automatic recheck (task and `manage.py recheck_comments`): up to a batch of due comments,
     `recheck_reason=retry`, stopping at the first failure (Akismet is still unwell: do not hammer it).
     Comments older than RECHECK_GIVE_UP_DAYS stop being rechecked and wait for a person."""
-    from django.conf import settings
-
     policy = settings.COMMENTS
     now = now or timezone.now()
     limit = limit or policy["RECHECK_BATCH_SIZE"]
@@ -335,8 +333,6 @@ def reply_as_staff(*, parent: ReaderComment, actor: AbstractBaseUser, text: str)
     """A published reply from the newsroom, marked as such; not sent to Akismet.
 
     The reply goes one level under `parent`, or beside it when `parent` is at the maximum depth."""
-    from django_comments_xtd.models import max_thread_level_for_content_type
-
     text = strip_bidi_controls(text).replace("\r\n", "\n").strip()
     content_type = ContentType.objects.get_for_model(ArticlePage)
     reply_to = parent.pk
@@ -367,8 +363,6 @@ def reply_as_staff(*, parent: ReaderComment, actor: AbstractBaseUser, text: str)
 def set_word_list(*, kind: str, text: str, actor: AbstractBaseUser | None) -> WordList:
     """Replace a word list (the admin screen and `manage.py comment_words`). The terms are kept one per
     line, blank lines and duplicates (after the Arabic normaliser) dropped."""
-    from .words import parse_terms
-
     terms = parse_terms(strip_bidi_controls(text))
     word_list, _created = WordList.objects.update_or_create(
         kind=WordListKind(kind),

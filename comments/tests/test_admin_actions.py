@@ -8,6 +8,7 @@ import re
 import pytest
 from django.test import Client
 
+from articles.tests.factories import ArticlePageFactory
 from comments.admin import actions as admin_actions
 from comments.models import CommentEvent, EventKind, ReaderComment, Status
 from comments.tests.factories import ReaderCommentFactory
@@ -154,8 +155,6 @@ def test_a_bulk_action_leaves_the_comments_it_does_not_apply_to(client, moderato
 
 
 def test_bulk_action_on_everything_matching_the_filter(client, moderator, site_tree):
-    from articles.tests.factories import ArticlePageFactory
-
     first, second = site_tree["sections"]
     here, there = ArticlePageFactory(parent=first), ArticlePageFactory(parent=second)
     matching = ReaderCommentFactory.create_batch(4, article=here, status=Status.HELD, comment="اشتر الآن")
