@@ -113,13 +113,13 @@ class HomePage(RoutablePageMixin, Page):
     @path("")
     def index_route(self, request, *args, **kwargs):
         """The front page itself; the author and tag routes below need none of its listings."""
-        from . import selectors  # noqa: PLC0415 selectors import the models
+        from . import selectors  # noqa: PLC0415 (selectors import the models)
 
         return self.render(request, context_overrides=selectors.front_page(home=self))
 
     @path("authors/<str:slug>/", name="author")
     def author_view(self, request, slug):
-        from . import selectors  # noqa: PLC0415 selectors import the models
+        from . import selectors  # noqa: PLC0415 (selectors import the models)
 
         author = get_object_or_404(Author, slug=slug)
         articles = selectors.articles_by_author(author=author, locale=self.locale)
@@ -134,7 +134,7 @@ class HomePage(RoutablePageMixin, Page):
 
     @path("tags/<str:slug>/", name="tag")
     def tag_view(self, request, slug):
-        from . import selectors  # noqa: PLC0415 selectors import the models
+        from . import selectors  # noqa: PLC0415 (selectors import the models)
 
         tag = get_object_or_404(Tag, slug=slug)
         articles = selectors.articles_by_tag(tag=tag, locale=self.locale)
@@ -163,7 +163,7 @@ class SectionPage(Page):
         verbose_name_plural = _("sections")
 
     def get_context(self, request, *args, **kwargs):
-        from . import selectors  # noqa: PLC0415 selectors import the models
+        from . import selectors  # noqa: PLC0415 (selectors import the models)
 
         context = super().get_context(request, *args, **kwargs)
         articles = selectors.section_articles(section=self)
@@ -334,7 +334,7 @@ class ArticlePage(Page):
         return max(1, round(words / settings.NEWSROOM["READING_WORDS_PER_MINUTE"]))
 
     def get_context(self, request, *args, **kwargs):
-        from . import selectors  # noqa: PLC0415 selectors import the models
+        from . import selectors  # noqa: PLC0415 (selectors import the models)
 
         context = super().get_context(request, *args, **kwargs)
         context["related_articles"] = selectors.related_articles(article=self)
@@ -392,7 +392,7 @@ class ListingPaginator(Paginator):
         if not self.count_key:
             return super().count
 
-        from .services import content_generation  # noqa: PLC0415 services import the models
+        from .services import content_generation  # noqa: PLC0415 (services import the models)
 
         key = f"newsroom:listing-count:{self.count_key}:{content_generation()}"
         value = cache.get(key)

@@ -158,14 +158,14 @@ def backing_off() -> bool:
 
 
 def record_success() -> None:
-    from .services import akismet_health_record_success  # noqa: PLC0415 services call Akismet
+    from .services import akismet_health_record_success  # noqa: PLC0415 (services call Akismet)
 
     akismet_health_record_success(at=timezone.now())
 
 
 def record_failure(error: str) -> None:
     logger.warning("Akismet call failed: %s", error)
-    from .services import akismet_health_record_failure  # noqa: PLC0415 services call Akismet
+    from .services import akismet_health_record_failure  # noqa: PLC0415 (services call Akismet)
 
     akismet_health_record_failure(at=timezone.now(), error=error)
 
