@@ -9,6 +9,8 @@ import functools
 import re
 import unicodedata
 
+import snowballstemmer
+
 TASHKEEL = re.compile("[\u064b-\u0652\u0670\u0653-\u065f]")
 TATWEEL = "\u0640"
 ALEF_FORMS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا"})
@@ -55,8 +57,6 @@ _stemmers: dict = {}
 def _stemmer(language: str):
     # snowballstemmer's stemmers keep state between calls: one per language, built on first use.
     if language not in _stemmers:
-        import snowballstemmer
-
         _stemmers[language] = snowballstemmer.stemmer(language)
     return _stemmers[language]
 

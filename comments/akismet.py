@@ -29,7 +29,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from .models import AkismetHealth, Verdict
+from .models import Verdict
 
 logger = logging.getLogger(__name__)
 
@@ -158,12 +158,16 @@ def backing_off() -> bool:
 
 
 def record_success() -> None:
-    AkismetHealth.objects.update_or_create(pk=1, defaults={"last_success_at": timezone.now()})
+    from .services import akismet_health_record_success  # noqa: PLC0415 (services call Akismet)
+
+    akismet_health_record_success(at=timezone.now())
 
 
 def record_failure(error: str) -> None:
     logger.warning("Akismet call failed: %s", error)
-    AkismetHealth.objects.update_or_create(pk=1, defaults={"last_error_at": timezone.now(), "last_error": error[:300]})
+    from .services import akismet_health_record_failure  # noqa: PLC0415 (services call Akismet)
+
+    akismet_health_record_failure(at=timezone.now(), error=error)
 
 
 def _call(operation: str, payload: dict[str, Any], **extra: Any):

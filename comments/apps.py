@@ -1,7 +1,9 @@
 from datetime import timedelta
 
 from django.apps import AppConfig
+from django.db.models.signals import pre_save
 from django.utils.translation import gettext_lazy as _
+from django_comments.signals import comment_was_posted, comment_will_be_posted
 
 from core.periodic import register_periodic_job
 
@@ -33,11 +35,9 @@ class CommentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        import django_comments_xtd.models as xtd_models
-        import django_comments_xtd.views as xtd_views
-        from django.db.models.signals import pre_save
-        from django_comments.signals import comment_was_posted, comment_will_be_posted
-        from django_comments_xtd.models import TmpXtdComment
+        import django_comments_xtd.models as xtd_models  # noqa: PLC0415 (models load after the app registry)
+        import django_comments_xtd.views as xtd_views  # noqa: PLC0415 (models load after the app registry)
+        from django_comments_xtd.models import TmpXtdComment  # noqa: PLC0415 (models load after the app registry)
 
         # xtd's AppConfig.ready() connects `models.publish_or_unpublish_on_pre_save` by name. Our app is
         # listed first, so replacing the name here makes xtd connect the guard instead; the disconnect

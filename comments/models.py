@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_comments_xtd.models import XtdComment
 
+from articles.models import ArticlePage
+
 
 class Status(models.TextChoices):
     PUBLISHED = "published", _("Published")
@@ -140,11 +142,13 @@ class ReaderComment(XtdComment):
         self.is_removed = self.status == Status.TRASH
         if self.submit_date:
             self.submitted_at = self.submit_date
-        if self.article_id is None and self.object_pk and self.content_type_id:
-            from articles.models import ArticlePage
-
-            if self.content_type.model_class() is ArticlePage:
-                self.article_id = int(self.object_pk)
+        if (
+            self.article_id is None
+            and self.object_pk
+            and self.content_type_id
+            and self.content_type.model_class() is ArticlePage
+        ):
+            self.article_id = int(self.object_pk)
 
     def get_hold_reasons_display(self) -> list[str]:
         return reason_labels(self.hold_reasons)

@@ -60,9 +60,10 @@ from django_comments_xtd import get_form
 from articles.models import ArticlePage
 from articles.text import normalise_arabic
 
-from . import akismet, moderation, selectors, words
+from . import akismet, moderation, selectors, services, words
 from .forms import HONEYPOT_FIELD, ReaderCommentForm
-from .models import CommentEvent, EventKind, ReaderComment, Reason, Status, Verdict, WordListKind
+from .models import ReaderComment, Reason, Status, Verdict, WordListKind
+from .tasks import schedule_recheck
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ def comment_post(*, request: HttpRequest, article: ArticlePage) -> Posted | Refu
         return Refused("invalid", form)
 
     comment = _build(form, request, article)
-    _store(comment)
+    services.comment_store_received(comment=comment)
     moderation.count_towards_rate_limit(request)
     try:
         _judge(comment, request)
@@ -188,23 +189,7 @@ def is_repeat(*, text: str, email: str, ip: str, now: datetime.datetime) -> bool
     return any(repeat_key(other) == key for other in earlier[:REPEAT_CANDIDATES])
 
 
-# --- 3. Stored and committed before Akismet is asked --------------------------------------------------
-
-
-def _store(comment: ReaderComment) -> None:
-    """Write the comment and its first history line in their own transaction. `durable`: this must
-    commit here; a caller's transaction around it would roll the comment back with any later error."""
-    with transaction.atomic(durable=True):
-        comment.save()
-        CommentEvent.objects.create(
-            comment=comment,
-            kind=EventKind.RECEIVED,
-            to_status=Status.UNCHECKED,
-            reasons=comment.hold_reasons,
-            note=gettext_noop("stored before asking Akismet"),
-        )
-
-
+# --- 3 is `services.comment_store_received`: stored and committed before Akismet is asked.
 # --- 4 and 5. Ask, then record the verdict ----------------------------------------------------------------
 
 
@@ -241,24 +226,8 @@ def _judge(comment: ReaderComment, request: HttpRequest) -> None:
             if stored is not None:
                 comment.refresh_from_db()
             return
-        comment.status = status
-        comment.status_changed_at = now
-        comment.hold_reasons = reasons
-        comment.akismet_verdict = verdict
-        comment.akismet_error = error[:300]
-        if verdict in (Verdict.HAM, Verdict.SPAM, Verdict.DISCARD):
-            comment.akismet_checked_at = now
-        if status != Status.UNCHECKED:
-            comment.next_recheck_at = None
-        comment.save()
-        CommentEvent.objects.create(
-            comment=comment,
-            kind=EventKind.CHECKED if verdict != Verdict.NONE else EventKind.STATUS_CHANGED,
-            verdict=verdict,
-            from_status=Status.UNCHECKED,
-            to_status=status,
-            reasons=reasons,
-            note=note[:300],
+        services.comment_record_first_verdict(
+            comment=comment, status=status, reasons=reasons, verdict=verdict, error=error, note=note, now=now
         )
     _after_commit(comment, request)
 
@@ -269,13 +238,9 @@ def _judge(comment: ReaderComment, request: HttpRequest) -> None:
 def _after_commit(comment: ReaderComment, request: HttpRequest) -> None:
     """Side effects, run once the verdict is committed, that must never undo or lose the comment."""
     if comment.status == Status.UNCHECKED:
-        from .tasks import schedule_recheck
-
         schedule_recheck(at=comment.next_recheck_at)
     if comment.status == Status.PUBLISHED:
-        from .services import purge_article_cache
-
-        purge_article_cache(article=comment.article)
+        services.purge_article_cache(article=comment.article)
     if comment.status in (Status.HELD, Status.UNCHECKED):
         try:
             notify_moderators(comment, request)

@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site as DjangoSite
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
+from django_comments_xtd.models import max_thread_level_for_content_type
+from wagtail.contrib.frontend_cache.utils import purge_page_from_cache
 
 from articles.models import ArticlePage
 from articles.text import strip_bidi_controls
@@ -28,6 +31,7 @@ from articles.text import strip_bidi_controls
 from . import akismet, moderation, selectors
 from .models import (
     SPAM_STATUSES,
+    AkismetHealth,
     CommentEvent,
     CommentReport,
     EventKind,
@@ -38,8 +42,19 @@ from .models import (
     WordList,
     WordListKind,
 )
+from .words import parse_terms
 
 logger = logging.getLogger(__name__)
+
+# What identifies a person in the payload Akismet was sent (dropped when a reader is anonymised).
+PERSONAL_PAYLOAD_FIELDS = (
+    "user_ip",
+    "user_agent",
+    "referrer",
+    "comment_author",
+    "comment_author_email",
+    "comment_author_url",
+)
 
 
 def purge_article_cache(*, article: ArticlePage | None) -> None:
@@ -47,8 +62,6 @@ def purge_article_cache(*, article: ArticlePage | None) -> None:
     if article is None:
         return
     try:
-        from wagtail.contrib.frontend_cache.utils import purge_page_from_cache
-
         purge_page_from_cache(article)
     except Exception:  # a cache outage must not undo a moderator's decision
         logger.exception("Could not purge the cache for article %s", article.pk)
@@ -111,8 +124,6 @@ def report_comment(
 ) -> ReportOutcome:
     """A reader reports a published comment. Refused (accepted=False) when this browser or this IP has
     already reported it; COMMENTS["REPORTS_TO_HOLD"] open reports take it back to the moderators."""
-    from django.conf import settings
-
     with transaction.atomic():
         comment = ReaderComment.objects.select_for_update(of=("self",)).select_related(None).get(pk=comment.pk)
         if comment.status != Status.PUBLISHED:
@@ -280,8 +291,6 @@ def recheck_unchecked(*, now=None, limit: int | None = None) -> RecheckReport:
     """The automatic recheck (task and `manage.py recheck_comments`): up to a batch of due comments,
     `recheck_reason=retry`, stopping at the first failure (Akismet is still unwell: do not hammer it).
     Comments older than RECHECK_GIVE_UP_DAYS stop being rechecked and wait for a person."""
-    from django.conf import settings
-
     policy = settings.COMMENTS
     now = now or timezone.now()
     limit = limit or policy["RECHECK_BATCH_SIZE"]
@@ -324,8 +333,6 @@ def reply_as_staff(*, parent: ReaderComment, actor: AbstractBaseUser, text: str)
     """A published reply from the newsroom, marked as such; not sent to Akismet.
 
     The reply goes one level under `parent`, or beside it when `parent` is at the maximum depth."""
-    from django_comments_xtd.models import max_thread_level_for_content_type
-
     text = strip_bidi_controls(text).replace("\r\n", "\n").strip()
     content_type = ContentType.objects.get_for_model(ArticlePage)
     reply_to = parent.pk
@@ -356,8 +363,6 @@ def reply_as_staff(*, parent: ReaderComment, actor: AbstractBaseUser, text: str)
 def set_word_list(*, kind: str, text: str, actor: AbstractBaseUser | None) -> WordList:
     """Replace a word list (the admin screen and `manage.py comment_words`). The terms are kept one per
     line, blank lines and duplicates (after the Arabic normaliser) dropped."""
-    from .words import parse_terms
-
     terms = parse_terms(strip_bidi_controls(text))
     word_list, _created = WordList.objects.update_or_create(
         kind=WordListKind(kind),
@@ -368,3 +373,118 @@ def set_word_list(*, kind: str, text: str, actor: AbstractBaseUser | None) -> Wo
         },
     )
     return word_list
+
+
+# --- Writes for the posting path (comments/posting.py keeps the transactions and their order) ----------
+
+
+def comment_store_received(*, comment: ReaderComment) -> ReaderComment:
+    """Write a just-posted comment and its first history line in their own transaction. `durable`: this
+    must commit here; a caller's transaction around it would roll the comment back with any later error."""
+    with transaction.atomic(durable=True):
+        comment.save()
+        CommentEvent.objects.create(
+            comment=comment,
+            kind=EventKind.RECEIVED,
+            to_status=Status.UNCHECKED,
+            reasons=comment.hold_reasons,
+            note=gettext_noop("stored before asking Akismet"),
+        )
+    return comment
+
+
+def comment_record_first_verdict(
+    *,
+    comment: ReaderComment,
+    status: Status,
+    reasons: list[str],
+    verdict: Verdict,
+    error: str,
+    note: str,
+    now: datetime,
+) -> ReaderComment:
+    """Record the first judgement of a posted comment. The caller holds the row's lock and has checked
+    that it is still as it was stored (unchecked, never rechecked)."""
+    comment.status = status
+    comment.status_changed_at = now
+    comment.hold_reasons = reasons
+    comment.akismet_verdict = verdict
+    comment.akismet_error = error[:300]
+    if verdict in (Verdict.HAM, Verdict.SPAM, Verdict.DISCARD):
+        comment.akismet_checked_at = now
+    if status != Status.UNCHECKED:
+        comment.next_recheck_at = None
+    comment.save()
+    CommentEvent.objects.create(
+        comment=comment,
+        kind=EventKind.CHECKED if verdict != Verdict.NONE else EventKind.STATUS_CHANGED,
+        verdict=verdict,
+        from_status=Status.UNCHECKED,
+        to_status=status,
+        reasons=reasons,
+        note=note[:300],
+    )
+    return comment
+
+
+# --- Deleting and forgetting -----------------------------------------------------------------------------
+
+
+def comment_delete(*, comment: ReaderComment) -> None:
+    """Delete one comment with its history; through the model, so that xtd's child rows go with it and
+    the thread stays consistent."""
+    comment.delete()
+
+
+def comments_purge(*, status: Status, changed_before: datetime) -> int:
+    """Delete the comments that have been in `status` since before `changed_before` (the spam and
+    discarded retention). Returns how many."""
+    doomed = ReaderComment.objects.filter(status=status, status_changed_at__lt=changed_before)
+    count = 0
+    for comment in doomed.iterator():
+        comment_delete(comment=comment)
+        count += 1
+    return count
+
+
+def comment_anonymise(*, comment: ReaderComment, actor: AbstractBaseUser | None, name: str) -> ReaderComment:
+    """Keep the words, forget the person: name (replaced by `name`), e-mail, website, IP and the
+    personal fields of the stored Akismet payload."""
+    comment.user_name = name
+    comment.user_email = ""
+    comment.user_url = ""
+    comment.ip_address = None
+    comment.user = None
+    comment.akismet_payload = {
+        key: value for key, value in (comment.akismet_payload or {}).items() if key not in PERSONAL_PAYLOAD_FIELDS
+    }
+    comment.save()
+    CommentEvent.objects.create(comment=comment, kind=EventKind.EDITED, actor=actor, note=gettext_noop("anonymised"))
+    purge_article_cache(article=comment.article)
+    return comment
+
+
+def comments_forget_old_ips(*, submitted_before: datetime) -> int:
+    """Drop the IP address (column and stored payload) of every comment submitted before the cutoff.
+    Returns how many comments lost one."""
+    old = ReaderComment.objects.filter(submitted_at__lt=submitted_before)
+    count = old.filter(ip_address__isnull=False).update(ip_address=None)
+    stale = []
+    for comment in (
+        old.filter(akismet_payload__has_key="user_ip").select_related(None).only("pk", "akismet_payload").iterator()
+    ):
+        comment.akismet_payload = {k: v for k, v in comment.akismet_payload.items() if k != "user_ip"}
+        stale.append(comment)
+    ReaderComment.objects.bulk_update(stale, ["akismet_payload"], batch_size=500)
+    return max(count, len(stale))
+
+
+# --- Akismet's health -------------------------------------------------------------------------------------
+
+
+def akismet_health_record_success(*, at: datetime) -> None:
+    AkismetHealth.objects.update_or_create(pk=1, defaults={"last_success_at": at})
+
+
+def akismet_health_record_failure(*, at: datetime, error: str) -> None:
+    AkismetHealth.objects.update_or_create(pk=1, defaults={"last_error_at": at, "last_error": error[:300]})

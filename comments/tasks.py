@@ -17,41 +17,32 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
-from .models import ReaderComment, Status
+from . import services
+from .models import Status
 
 logger = logging.getLogger(__name__)
 
 
 @task()
 def recheck_unchecked_comments() -> dict:
-    from . import services
-
     report = services.recheck_unchecked()
     if report.failed:
         logger.warning("Comment recheck stopped at the first failure: %s", report.error)
     return {"checked": report.checked, "gave_up": report.gave_up, "failed": report.failed}
 
 
-def _purge(status: Status, older_than: datetime) -> int:
-    """Delete in a way that keeps threads consistent: xtd's child rows go with their comment."""
-    doomed = ReaderComment.objects.filter(status=status, status_changed_at__lt=older_than)
-    count = 0
-    for comment in doomed.iterator():
-        comment.delete()
-        count += 1
-    return count
-
-
 @task()
 def purge_old_spam() -> int:
     days = settings.COMMENTS["SPAM_RETENTION_DAYS"]
-    return _purge(Status.SPAM, timezone.now() - timedelta(days=days))
+    return services.comments_purge(status=Status.SPAM, changed_before=timezone.now() - timedelta(days=days))
 
 
 @task()
 def purge_discarded() -> int:
     hours = settings.COMMENTS["DISCARD_RETENTION_HOURS"]
-    return _purge(Status.DISCARDED, timezone.now() - timedelta(hours=hours))
+    return services.comments_purge(
+        status=Status.DISCARDED, changed_before=timezone.now() - timedelta(hours=hours)
+    )
 
 
 def schedule_recheck(*, at: datetime | None) -> None:

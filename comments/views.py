@@ -33,6 +33,7 @@ from django_comments_xtd.models import max_thread_level_for_content_type
 from articles.models import ArticlePage
 
 from . import moderation, notices, posting, selectors, services
+from .admin.selectors import forget_status_counts
 from .models import ReaderComment, ReportReason, Status
 
 logger = logging.getLogger(__name__)
@@ -247,8 +248,6 @@ def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
                 ip_address=moderation.client_ip(request) or None,
             )
             if outcome.held:
-                from .admin.selectors import forget_status_counts
-
                 forget_status_counts()
             if outcome.accepted:
                 notices.add(request, messages.SUCCESS, _("Thank you: the moderators will look at this comment."))

@@ -13,6 +13,7 @@ from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 
 from .admin.bulk_actions import BULK_ACTIONS
 from .admin.panels import CommentsDashboardPanel
+from .admin.selectors import pending_count
 from .admin.views import MODERATE, comment_viewset
 
 
@@ -32,8 +33,6 @@ class CommentsMenuItem(MenuItem):
         return request.user.has_perm(MODERATE)
 
     def render_component(self, request):
-        from .admin.selectors import pending_count
-
         count = pending_count()
         label = f"{self.label} ({count})" if count else str(self.label)
         return LinkMenuItemComponent(

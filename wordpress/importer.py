@@ -18,6 +18,7 @@ revision); comments are written in bulk (see `_insert_comments` for why not thro
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 import logging
 import re
@@ -40,11 +41,19 @@ from django.db.models import F
 from django.db.models.signals import post_save
 from django.utils import timezone, translation
 from django.utils.text import slugify
+from django_comments.models import Comment as BaseComment
+from django_comments_xtd.models import XtdComment
+from modelsearch import index
+from modelsearch import signal_handlers as search_signals
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, PageViewRestriction, Site
+from wagtail.search.backends import get_search_backend
+from wagtail.signal_handlers import disable_reference_index_auto_update
+from wagtail.tasks import update_reference_index_task
 
 from articles.models import ArticleAuthor, ArticlePage, Author, HomePage, SectionPage, Tag
+from articles.services import content_generation_bump
 from comments.models import CommentEvent, EventKind, ReaderComment, Status
 
 from . import content, wxr
@@ -194,8 +203,6 @@ def _comment_text(html: str) -> str:
 
 
 def _ip(value: str) -> str | None:
-    import ipaddress
-
     try:
         return str(ipaddress.ip_address(value.strip()))
     except ValueError:
@@ -206,10 +213,6 @@ def _ip(value: str) -> str | None:
 def deferred_indexing() -> Iterator[None]:
     """No search-index or reference-index task per saved object while importing; `reindex()` does both
     once at the end. (Every post_save would otherwise queue a task: tens of thousands of them.)"""
-    from modelsearch import index
-    from modelsearch import signal_handlers as search_signals
-    from wagtail.signal_handlers import disable_reference_index_auto_update
-
     models = [m for m in index.get_indexed_models() if getattr(m, "search_auto_update", True)]
     for model in models:
         post_save.disconnect(search_signals.post_save_signal_handler, sender=model)
@@ -998,9 +1001,6 @@ class Importer:
         the other two tables are written in bulk with their thread columns already right. No Akismet
         call: WordPress already judged these comments, and their state is kept as it was.
         """
-        from django_comments.models import Comment as BaseComment
-        from django_comments_xtd.models import XtdComment
-
         base_fields = [f for f in BaseComment._meta.local_concrete_fields if not f.primary_key]
         xtd_fields = XtdComment._meta.local_concrete_fields
         reader_fields = ReaderComment._meta.local_concrete_fields
@@ -1084,8 +1084,6 @@ class Importer:
         """xtd's thread columns for every comment of each post: thread = the top comment, `order` the
         position in the thread read depth-first, oldest first, `nested_count` the replies below. A reply
         deeper than COMMENTS_XTD_MAX_THREAD_LEVEL hangs from its ancestor at the deepest allowed level."""
-        from django_comments_xtd.models import XtdComment
-
         ids = self.ids[Kind.COMMENT]
         wanted: dict[int, tuple[int, int, int, int, int]] = {}
         for _page, comments, _ in threads:
@@ -1147,11 +1145,6 @@ class Importer:
 
     def _reindex(self) -> None:
         """The search index and Wagtail's reference index, once, for what was imported."""
-        from wagtail.search.backends import get_search_backend
-        from wagtail.tasks import update_reference_index_task
-
-        from articles.services import content_generation_bump
-
         backend = get_search_backend()
         Image = get_image_model()
         for model, ids in (

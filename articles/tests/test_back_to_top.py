@@ -15,6 +15,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.core.files.storage import default_storage
 from django.test import Client
+from playwright.sync_api import sync_playwright
 
 from articles.tests.factories import ArticlePageFactory, translate
 
@@ -100,8 +101,6 @@ def pages(site_tree):
 def chromium():
     """One browser for the module. Playwright's sync API keeps an event loop in this thread, which makes
     Django refuse database access; every call here still happens in this one thread, so allow it."""
-    from playwright.sync_api import sync_playwright
-
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
@@ -101,8 +102,6 @@ def moderate_matching(*, queryset: QuerySet[ReaderComment], action: str, actor) 
 
 @task()
 def moderate_in_background(*, ids: list[int], action: str, actor_id: int) -> int:
-    from django.contrib.auth import get_user_model
-
     actor = get_user_model().objects.filter(pk=actor_id).first()
     done = 0
     for start in range(0, len(ids), 500):

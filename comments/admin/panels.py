@@ -7,12 +7,16 @@ queue, linking into the filtered queue. It is the one line articles/models.py ne
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.components import Component
+
+from .. import selectors
+from .selectors import QUEUE_LABELS, article_counts, last_akismet_check, pending_count, spam_per_day
 
 MODERATE = "comments.moderate_readercomment"
 CHART_HEIGHT = 80
@@ -29,8 +33,6 @@ class ArticleCommentsPanel(FieldPanel):
         template_name = "comments/admin/article_comments_panel.html"
 
         def get_context_data(self, parent_context=None):
-            from .selectors import QUEUE_LABELS, article_counts
-
             context = super().get_context_data(parent_context)
             article = self.instance
             if not article.pk:
@@ -60,11 +62,6 @@ class CommentsDashboardPanel(Component):
         self.request = request
 
     def get_context_data(self, parent_context=None):
-        from django.conf import settings
-
-        from .. import selectors
-        from .selectors import last_akismet_check, pending_count, spam_per_day
-
         days = spam_per_day(days=7)
         peak = max((n for _day, n in days), default=0) or 1
         rtl = get_language_bidi()

@@ -29,7 +29,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
-from .. import selectors
+from .. import selectors, services
 from ..admin_scope import is_moderator_only
 from ..models import ReaderComment
 from . import actions, privacy
@@ -39,6 +39,7 @@ from .selectors import (
     REPORTED_QUEUE,
     approved_count,
     approved_counts_by_email,
+    comments_by_email,
     open_report_reasons,
     queue_counts,
     status_counts_cached,
@@ -387,8 +388,6 @@ class PrivacyView(ModeratorRequiredMixin, WagtailAdminTemplateMixin, TemplateVie
         ]
 
     def get_context_data(self, **kwargs):
-        from .selectors import comments_by_email
-
         context = super().get_context_data(**kwargs)
         email = self.request.GET.get("email", "").strip()
         context["email"] = email
@@ -467,8 +466,6 @@ class WordListsView(ModeratorRequiredMixin, WagtailAdminTemplateMixin, TemplateV
         return context
 
     def post(self, request, *args, **kwargs):
-        from .. import services
-
         form = WordListsForm(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
 register = template.Library()
@@ -39,9 +41,6 @@ def history_note(note: str) -> str:
 def highlight_terms(comment, limit: int = 300):
     """The comment's text (its first `limit` characters) with the banned and suspect terms found when it
     was posted marked (<mark>), so a moderator sees which word and where."""
-    from django.utils.html import escape
-    from django.utils.safestring import mark_safe
-
     text = comment.comment or ""
     shown = text[:limit]
     parts, position = [], 0

@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents.models import Document
+from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Collection, Locale, Site, Task, Workflow
 
@@ -69,7 +70,6 @@ def sample_objects(site_tree) -> SampleObjects:
     alias = article.create_alias(parent=site_tree["sections"][1], update_slug="alias-of-story")
     root_collection = Collection.get_first_root_node()
     archive = root_collection.add_child(name="أرشيف")
-    from wagtail.images import get_image_model
 
     image = get_image_model().objects.create(title="صورة", file=get_test_image_file(), collection=root_collection)
     document = Document.objects.create(

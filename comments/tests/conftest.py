@@ -5,20 +5,26 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth.models import Group, User
 
 from articles.tests.factories import ArticlePageFactory
 from demo.fake_akismet import FakeAkismet
 
 
 @pytest.fixture
-def moderator(client):
-    """A member of the Moderators group, logged in."""
-    from django.contrib.auth.models import Group, User
-
-    user = User.objects.create_user("moderator", "mod@example.com", "pw")
+def moderator_account(db):
+    """A member of the Moderators group, not logged in: for services called directly and for signing in
+    through the admin's login form (password "secret-pass-123")."""
+    user = User.objects.create_user("moderator", "mod@example.com", "secret-pass-123")
     user.groups.add(Group.objects.get(name="Moderators"))
-    client.force_login(user)
     return user
+
+
+@pytest.fixture
+def moderator(client, moderator_account):
+    """The same moderator, logged in with the test client."""
+    client.force_login(moderator_account)
+    return moderator_account
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.test import Client
 
+from articles.tests.factories import ArticlePageFactory
 from comments.admin import actions as admin_actions
 from comments.models import CommentEvent, EventKind, ReaderComment, Status
 from comments.tests.factories import ReaderCommentFactory
@@ -19,14 +19,6 @@ BULK = "/admin/bulk/comments/readercomment/{action}/"
 
 def moderate_url(comment) -> str:
     return f"/admin/comments/{comment.pk}/moderate/"
-
-
-@pytest.fixture
-def moderator(client):
-    user = User.objects.create_user("moderator", "mod@example.com", "pw", first_name="منى")
-    user.groups.add(Group.objects.get(name="Moderators"))
-    client.force_login(user)
-    return user
 
 
 def status_of(comment) -> str:
@@ -163,8 +155,6 @@ def test_a_bulk_action_leaves_the_comments_it_does_not_apply_to(client, moderato
 
 
 def test_bulk_action_on_everything_matching_the_filter(client, moderator, site_tree):
-    from articles.tests.factories import ArticlePageFactory
-
     first, second = site_tree["sections"]
     here, there = ArticlePageFactory(parent=first), ArticlePageFactory(parent=second)
     matching = ReaderCommentFactory.create_batch(4, article=here, status=Status.HELD, comment="اشتر الآن")

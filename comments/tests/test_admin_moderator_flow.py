@@ -18,14 +18,9 @@ from comments.tests.factories import ReaderCommentFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def moderator():
-    user = User.objects.create_user("muna", "muna@example.com", "secret-pass-123")
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
-
-
-def test_a_moderator_works_the_held_comments_of_one_section_in_arabic(client, moderator, site_tree, fake_akismet):
+def test_a_moderator_works_the_held_comments_of_one_section_in_arabic(
+    client, moderator_account, site_tree, fake_akismet
+):
     news, opinion = site_tree["sections"]
     news_article = ArticlePageFactory(parent=news)
     opinion_article = ArticlePageFactory(parent=opinion)
@@ -39,7 +34,7 @@ def test_a_moderator_works_the_held_comments_of_one_section_in_arabic(client, mo
     )
     elsewhere = ReaderCommentFactory(article=opinion_article, status=Status.HELD)
 
-    response = client.post("/admin/login/", {"username": "muna", "password": "secret-pass-123"})
+    response = client.post("/admin/login/", {"username": "moderator", "password": "secret-pass-123"})
     assert response.status_code == 302
 
     queue = client.get("/admin/comments/", {"section": news.pk})

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from comments.models import AkismetHealth, EventKind, ReaderComment, Status, Verdict
 from comments.tests.factories import ReaderCommentFactory
+from demo.fake_akismet import FakeAkismet
 
 AWAITING = "بانتظار المراجعة"
 TEXT = "تعليق لا يجوز أن يضيع مهما حدث لخدمة Akismet."
@@ -91,7 +92,6 @@ def test_recheck_end_to_end(post_comment, article, fake_akismet):
     assert comment.status == Status.UNCHECKED
 
     # The stand-in comes back on the same port; the recheck is due.
-    from demo.fake_akismet import FakeAkismet
 
     port = int(url.rsplit(":", 1)[1])
     back = FakeAkismet(port=port)

@@ -12,7 +12,9 @@ from html.parser import HTMLParser
 import pytest
 from django.contrib.auth.models import Group, User
 
+from comments import services
 from comments.models import Status
+from comments.templatetags.comment_admin import history_note
 from comments.tests.factories import ReaderCommentFactory
 
 # Latin words that are names, not language: the service, the example address in the e-mail error, and
@@ -117,7 +119,6 @@ def test_the_moderation_queue_has_no_english(client, article, queue):
         akismet_verdict="error" if queue == "pending" else "spam",
         akismet_error="Akismet timed out" if queue == "pending" else "",
     )
-    from comments import services
 
     services.edit_text(comment=comment, actor=user, text="نص معدّل")
     html = client.get("/admin/comments/", {"queue": queue}).content.decode()
@@ -141,6 +142,4 @@ def test_the_moderation_queue_has_no_english(client, article, queue):
     ],
 )
 def test_stored_notes_and_errors_are_shown_in_arabic(stored, shown):
-    from comments.templatetags.comment_admin import history_note
-
     assert history_note(stored) == shown

@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from wagtail.models import GroupPagePermission, Page, Workflow
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
@@ -159,7 +159,6 @@ def test_the_roles_migration_is_idempotent_and_strips_wagtails_moderator_page_ri
     moderators = Group.objects.get(name="Moderators")
     # Someone (or Wagtail) gives the Moderators page rights again; the migration takes them away again.
     root = Page.get_first_root_node()
-    from django.contrib.auth.models import Permission
 
     GroupPagePermission.objects.create(
         group=moderators, page=root, permission=Permission.objects.get(codename="publish_page")

@@ -4,17 +4,10 @@ and the guard against django-comments-xtd republishing held replies."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from comments import selectors, services
 from comments.models import EventKind, Status
 from comments.tests.factories import ReaderCommentFactory
-
-
-@pytest.fixture
-def moderator(db):
-    return get_user_model().objects.create_user("moderator", "mod@example.com", "x", is_staff=True)
-
 
 STORED = {
     "user_ip": "198.51.100.4",
@@ -31,10 +24,10 @@ STORED = {
 
 
 @pytest.mark.django_db
-def test_mark_spam_reports_the_stored_payload_and_records_history(article, fake_akismet, moderator):
+def test_mark_spam_reports_the_stored_payload_and_records_history(article, fake_akismet, moderator_account):
     comment = ReaderCommentFactory(article=article, status=Status.PUBLISHED, akismet_payload=STORED)
-    services.edit_text(comment=comment, actor=moderator, text="نص عدّله المشرف")
-    services.mark_spam(comment=comment, actor=moderator)
+    services.edit_text(comment=comment, actor=moderator_account, text="نص عدّله المشرف")
+    services.mark_spam(comment=comment, actor=moderator_account)
     comment.refresh_from_db()
     assert comment.status == Status.SPAM and not comment.is_public
     [report] = fake_akismet.requests_to("submit-spam")
@@ -49,9 +42,9 @@ def test_mark_spam_reports_the_stored_payload_and_records_history(article, fake_
 
 
 @pytest.mark.django_db
-def test_mark_ham_from_spam_reports_ham_and_publishes(article, fake_akismet, moderator):
+def test_mark_ham_from_spam_reports_ham_and_publishes(article, fake_akismet, moderator_account):
     comment = ReaderCommentFactory(article=article, status=Status.SPAM, akismet_payload=STORED)
-    services.mark_ham(comment=comment, actor=moderator)
+    services.mark_ham(comment=comment, actor=moderator_account)
     comment.refresh_from_db()
     assert comment.status == Status.PUBLISHED and comment.is_public
     [report] = fake_akismet.requests_to("submit-ham")
@@ -60,12 +53,12 @@ def test_mark_ham_from_spam_reports_ham_and_publishes(article, fake_akismet, mod
 
 
 @pytest.mark.django_db
-def test_moves_that_do_not_cross_the_spam_line_are_not_reported(article, fake_akismet, moderator):
+def test_moves_that_do_not_cross_the_spam_line_are_not_reported(article, fake_akismet, moderator_account):
     comment = ReaderCommentFactory(article=article, status=Status.HELD, akismet_payload=STORED)
-    services.approve(comment=comment, actor=moderator)
-    services.unapprove(comment=comment, actor=moderator)
-    services.trash(comment=comment, actor=moderator)
-    services.restore(comment=comment, actor=moderator)
+    services.approve(comment=comment, actor=moderator_account)
+    services.unapprove(comment=comment, actor=moderator_account)
+    services.trash(comment=comment, actor=moderator_account)
+    services.restore(comment=comment, actor=moderator_account)
     comment.refresh_from_db()
     assert comment.status == Status.HELD
     assert fake_akismet.requests == []
@@ -73,10 +66,10 @@ def test_moves_that_do_not_cross_the_spam_line_are_not_reported(article, fake_ak
 
 
 @pytest.mark.django_db
-def test_a_failed_report_keeps_the_decision_and_says_so(article, fake_akismet, moderator):
+def test_a_failed_report_keeps_the_decision_and_says_so(article, fake_akismet, moderator_account):
     comment = ReaderCommentFactory(article=article, status=Status.PUBLISHED, akismet_payload=STORED)
     fake_akismet.set_mode("error")
-    services.mark_spam(comment=comment, actor=moderator)
+    services.mark_spam(comment=comment, actor=moderator_account)
     comment.refresh_from_db()
     assert comment.status == Status.SPAM
     event = comment.events.get(kind=EventKind.REPORTED_SPAM)
@@ -98,9 +91,9 @@ def test_resaving_a_public_parent_does_not_publish_its_held_replies(article):
 
 
 @pytest.mark.django_db
-def test_staff_reply_is_published_and_marked(article, moderator, client):
+def test_staff_reply_is_published_and_marked(article, moderator_account, client):
     parent = ReaderCommentFactory(article=article, status=Status.PUBLISHED)
-    reply = services.reply_as_staff(parent=parent, actor=moderator, text="شكراً على الملاحظة")
+    reply = services.reply_as_staff(parent=parent, actor=moderator_account, text="شكراً على الملاحظة")
     assert reply.status == Status.PUBLISHED and reply.is_staff_reply and reply.level == 1
     html = client.get(article.url).content.decode()
     assert "comment--staff" in html and "فريق التحرير" in html

@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import pytest
 import wagtail_factories
+from django.contrib.sites.models import Site as DjangoSite
 from django.core.management.base import CommandError
 from django.test import Client
 from wagtail.models import Site
@@ -125,8 +126,6 @@ def test_the_check_catches_a_site_on_another_port(newsroom):
 
 
 def test_the_demo_site_follows_every_run_and_django_sites_too(newsroom):
-    from django.contrib.sites.models import Site as DjangoSite
-
     ensure_site(newsroom["home"], Tally(), address=parse_site_url("http://127.0.0.1:8130"))
     ensure_site(newsroom["home"], Tally(), address=parse_site_url("http://localhost:9000/"))
     site = Site.objects.get(is_default_site=True)

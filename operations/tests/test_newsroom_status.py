@@ -18,6 +18,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 from articles.tests.factories import ArticlePageFactory
 from comments.models import AkismetHealth, Status
 from comments.tests.factories import ReaderCommentFactory
+from operations.selectors import newsroom_status
 
 pytestmark = pytest.mark.django_db
 
@@ -122,8 +123,6 @@ def test_json_output_for_monitoring_systems(site_tree, akismet_configured):
 
 def test_the_figures_take_a_fixed_number_of_queries(site_tree, akismet_configured):
     """Aggregates, never a row per comment or per task: the same queries with an empty or a busy site."""
-    from operations.selectors import newsroom_status
-
     with CaptureQueriesContext(connection) as empty:
         newsroom_status()
     article = ArticlePageFactory(parent=site_tree["sections"][0])

@@ -9,6 +9,8 @@ import pytest
 from django.core.management import call_command
 from PIL import Image as PILImage
 
+from articles.tests.factories import SectionPageFactory, site_tree
+
 FIXTURES = Path(__file__).parent / "fixtures"
 ARABIC_EXPORT = FIXTURES / "arabic.xml"
 THEME_UNIT_TEST = (
@@ -19,8 +21,6 @@ THEME_UNIT_TEST = (
 @pytest.fixture
 def wp_site(db):
     """The Arabic home with an existing «أخبار» section (slug `akhbar`: found by its name, not made again)."""
-    from articles.tests.factories import SectionPageFactory, site_tree
-
     home, _sections = site_tree(sections=0)
     news = SectionPageFactory(parent=home, title="أخبار", slug="akhbar")
     return {"home": home, "news": news}

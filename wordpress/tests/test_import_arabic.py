@@ -5,6 +5,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from django.apps import apps
 from django.db.models import Count
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.images import get_image_model
@@ -13,6 +14,7 @@ from wagtail.models import PageViewRestriction, Revision
 from articles.models import ArticlePage, Author, SectionPage, Tag
 from comments import selectors as comment_selectors
 from comments.models import CommentEvent, ReaderComment, Status
+from wordpress import importer
 from wordpress.models import ImportedObject
 
 from .conftest import ARABIC_EXPORT
@@ -204,8 +206,6 @@ def test_a_changed_export_updates_what_changed(imported, media_dir, run_import, 
 
 
 def test_dry_run_writes_nothing(wp_site, media_dir, run_import):
-    from django.apps import apps
-
     def everything():
         return {m._meta.label: m._default_manager.count() for m in apps.get_models()}
 
@@ -227,8 +227,6 @@ def test_sections_map_decides_the_section(wp_site, media_dir, run_import, tmp_pa
 
 
 def test_an_interrupted_run_goes_on_from_its_last_batch(wp_site, media_dir, run_import, monkeypatch):
-    from wordpress import importer
-
     monkeypatch.setattr(importer, "BATCH_SIZE", 2)
     original = importer.Importer._import_batch
     calls = []

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from articles.models import ArticlePage
 from wordpress import wxr
 
 from .conftest import ARABIC_EXPORT
@@ -64,8 +65,6 @@ def test_a_file_that_is_not_an_export_is_refused():
 
 
 def test_a_malformed_file_stops_the_command_before_anything_is_written(wp_site, tmp_path):
-    from articles.models import ArticlePage
-
     broken = tmp_path / "broken.xml"
     broken.write_bytes(ARABIC_EXPORT.read_bytes().replace(b"</channel>", b""))
     with pytest.raises(CommandError, match=r"line \d+: the file is not well-formed XML.*Nothing was imported"):

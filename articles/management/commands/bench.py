@@ -20,6 +20,7 @@ import os
 import random
 import re
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -30,6 +31,7 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
@@ -38,6 +40,7 @@ from django.db import connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from articles import archive_builder
 from articles.models import ArticlePage, HomePage, SectionPage
 from comments.models import ReaderComment
 
@@ -189,7 +192,6 @@ class Command(BaseCommand):
                 cursor.execute("SHOW server_version")
                 version = cursor.fetchone()[0]
             return f"PostgreSQL {version} (database {connection.settings_dict['NAME']})"
-        import sqlite3
 
         return f"SQLite {sqlite3.sqlite_version} (file {Path(connection.settings_dict['NAME']).name})"
 
@@ -199,8 +201,6 @@ class Command(BaseCommand):
             raise CommandError(f"--fresh empties the database: its name must contain 'bench' (it is {name!r}).")
         connections.close_all()
         if connection.vendor == "postgresql":
-            import psycopg
-
             params = connection.get_connection_params()
             params["dbname"] = "postgres"
             with psycopg.connect(**params, autocommit=True) as admin:
@@ -318,8 +318,6 @@ class Command(BaseCommand):
             shutil.rmtree(static_root, ignore_errors=True)
 
     def handle(self, *args, **options):
-        from articles import archive_builder
-
         if options["fresh"]:
             self.recreate_database()
         if not ArticlePage.objects.live().exists():

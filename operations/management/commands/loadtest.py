@@ -25,8 +25,13 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 from psycopg import sql
 
+from articles.models import ArticlePage, HomePage, SectionPage
+from comments.models import CommentEvent, ReaderComment, Status
 from operations.loadtest import (
     PAGES,
     Config,
@@ -158,8 +163,6 @@ class Command(BaseCommand):
         self._say(f"Database {database['NAME']} migrated, demo content loaded ({time.monotonic() - started:.0f} s).")
 
     def _urls(self) -> dict[str, list[str]]:
-        from articles.models import ArticlePage, HomePage, SectionPage
-
         def live(model):
             return [page.url for page in model.objects.live().public().specific() if page.url]
 
@@ -178,8 +181,6 @@ class Command(BaseCommand):
     # --- After the load -------------------------------------------------------------------------------
 
     def _drain_tasks(self, *, timeout: float) -> bool:
-        from django_tasks_db.models import DBTaskResult
-
         until = time.monotonic() + timeout
         while time.monotonic() < until:
             if not DBTaskResult.objects.ready().exists():
@@ -190,10 +191,6 @@ class Command(BaseCommand):
     def _recheck(self, run_id: str) -> list[str]:
         """`recheck_comments` until nothing of this run is left due (a batch is 100 comments), with the
         task worker stopped, so that no two processes recheck at the same moment."""
-        from django.utils import timezone
-
-        from comments.models import ReaderComment, Status
-
         reports: list[str] = []
         for _ in range(20):
             due = ReaderComment.objects.filter(
@@ -211,11 +208,6 @@ class Command(BaseCommand):
     # --- The report -----------------------------------------------------------------------------------
 
     def _report(self, config, load, processes, akismet_rows, server_errors, drained, rechecks) -> list[str]:
-        from django_tasks.base import TaskResultStatus
-        from django_tasks_db.models import DBTaskResult
-
-        from comments.models import CommentEvent, ReaderComment
-
         write = self.stdout.write
         write("")
         write(f"== Load test {config.run_id}: figures ==")

@@ -21,6 +21,10 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from wagtail.models import Locale, Page, Site
+
+from articles.models import ArticlePage, HomePage
+from comments.models import ReaderComment
 
 WORDS = [
     "قالت",
@@ -151,10 +155,6 @@ class Command(BaseCommand):
         subprocess.run([*manage, "bench_import", "--import-only", str(export)], env=env, check=True)
 
     def _import_only(self, export: Path) -> None:
-        from wagtail.models import Locale, Page, Site
-
-        from articles.models import HomePage
-
         locale, _ = Locale.objects.get_or_create(language_code="ar")
         if not HomePage.objects.exists():
             home = Page.get_first_root_node().add_child(
@@ -168,8 +168,6 @@ class Command(BaseCommand):
         cpu_before = before.ru_utime + before.ru_stime
         call_command("import_wordpress", str(export), "--no-progress", "--report", os.devnull, stdout=self.stdout)
         elapsed = time.monotonic() - started
-        from articles.models import ArticlePage
-        from comments.models import ReaderComment
 
         pages, comments = ArticlePage.objects.count(), ReaderComment.objects.count()
         usage = resource.getrusage(resource.RUSAGE_SELF)
