@@ -27,9 +27,8 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 from wagtail.search.backends import get_search_backend
 
+from articles.models import ArticleAuthor, ArticlePage, ArticleTag, Author, HomePage, SectionPage, Tag
 from comments.models import ReaderComment, Status
-
-from .models import ArticleAuthor, ArticlePage, ArticleTag, Author, HomePage, SectionPage, Tag
 
 BATCH = 500
 EXTRA_AUTHORS = 40

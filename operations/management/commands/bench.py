@@ -8,7 +8,7 @@ database (the one DATABASE_URL names; `make bench` gives it `.bench.sqlite3` or 
 2. measures each page: p50 and p95 of sequential requests and requests per second under concurrency
    (wrk if installed, else a thread pool), all through gunicorn with production settings on a local
    port, plus the queries of one request (in this process) and the HTML's size;
-3. adds N articles and M comments in bulk (articles/archive_builder.py), gathers the planner's
+3. adds N articles and M comments in bulk (operations/archive_builder.py), gathers the planner's
    statistics (ANALYZE), and measures again;
 4. prints both sizes side by side with the growth of each page's median.
 """
@@ -40,9 +40,9 @@ from django.db import connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from articles import archive_builder
 from articles.models import ArticlePage, HomePage, SectionPage
 from comments.models import ReaderComment
+from operations import archive_builder
 
 SEARCH_QUERY = "دمشق"
 COMMENTS_ON_ARTICLE = 50
