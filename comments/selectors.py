@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from articles.models import ArticlePage
 
-from .models import AkismetHealth, CommentEvent, ReaderComment, Status, WordList
+from .models import AkismetHealth, Commenter, CommentEvent, ReaderComment, Status, Trust, WordList
 
 # What the public thread needs from each row (no e-mail, no IP: they never reach a public template).
 PUBLIC_FIELDS = (
@@ -109,6 +109,25 @@ def has_approved_comment(*, email: str, exclude_pk: int | None = None) -> bool:
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return qs.exists()
+
+
+def commenter_trust(*, email: str) -> str:
+    """The trust a moderator (or the automatic rule) gave this address; "normal" when it has no row."""
+    key = Commenter.normalise(email)
+    if not key:
+        return Trust.NORMAL
+    return Commenter.objects.filter(email=key).values_list("trust", flat=True).first() or Trust.NORMAL
+
+
+def is_known_commenter(*, email: str, exclude_pk: int | None = None) -> bool:
+    """Is this commenter spared the first-comment hold? Trusted (by a moderator, or automatically after
+    COMMENTS["TRUST_AFTER_APPROVED"] approved comments), or, as WordPress has it, one approved comment."""
+    return commenter_trust(email=email) == Trust.TRUSTED or has_approved_comment(email=email, exclude_pk=exclude_pk)
+
+
+def approved_count(*, email: str) -> int:
+    """How many of this address's comments are published (the automatic-trust rule)."""
+    return filter_by_email(ReaderComment.objects.filter(is_public=True), email).count()
 
 
 def moderation_queue(
