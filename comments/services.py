@@ -409,6 +409,14 @@ def commenter_set_trust(*, email: str, trust: str, actor: AbstractBaseUser | Non
     return commenter
 
 
+def commenter_seen(*, email: str) -> None:
+    """Make sure the address has a commenter row (the commenters' listing and page), in one statement
+    that concurrent posts cannot make fail."""
+    key = Commenter.normalise(email)
+    if key:
+        Commenter.objects.bulk_create([Commenter(email=key)], ignore_conflicts=True)
+
+
 def commenter_auto_trust(*, email: str) -> Commenter | None:
     """Trust a commenter of normal standing once COMMENTS["TRUST_AFTER_APPROVED"] of their comments are
     published. A moderator's choice (pre-moderate, banned) is never overridden, nor a "normal" set by a
@@ -439,6 +447,7 @@ def comment_store_received(*, comment: ReaderComment) -> ReaderComment:
     must commit here; a caller's transaction around it would roll the comment back with any later error."""
     with transaction.atomic(durable=True):
         comment.save()
+        commenter_seen(email=comment.user_email)
         CommentEvent.objects.create(
             comment=comment,
             kind=EventKind.RECEIVED,
