@@ -435,7 +435,7 @@ def commenter_auto_trust(*, email: str) -> Commenter | None:
         email=key,
         trust=Trust.TRUSTED,
         actor=None,
-        note=gettext_noop("trusted automatically after %(count)s approved comments") % {"count": needed},
+        note=gettext_noop("trusted automatically: enough approved comments"),
     )
 
 

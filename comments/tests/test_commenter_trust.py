@@ -50,7 +50,7 @@ def test_a_premoderated_commenter_is_held_with_its_reason_even_when_known(
     assert comment.status == Status.HELD
     assert comment.akismet_verdict == Verdict.HAM
     assert comment.hold_reasons == [Reason.PREMODERATED]
-    assert comment.get_hold_reasons_display() == ["Pre-moderated commenter"]
+    assert comment.get_hold_reasons_display() == ["معلّق خاضع للمراجعة المسبقة"]
     assert AWAITING in reader_message(response)
     # A later recheck keeps the hold: the reason is sticky.
     services.recheck(comment=comment, actor=None)
@@ -89,7 +89,7 @@ def test_automatic_trust_after_the_set_number_of_approved_comments(article, mode
     assert commenter.trust == Trust.TRUSTED
     event = commenter.events.get()
     assert (event.from_trust, event.to_trust, event.actor) == (Trust.NORMAL, Trust.TRUSTED, None)
-    assert event.note == "trusted automatically after 2 approved comments"
+    assert event.note == "trusted automatically: enough approved comments"
 
 
 @pytest.mark.django_db
