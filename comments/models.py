@@ -131,6 +131,9 @@ class ReaderComment(XtdComment):
     # The banned and suspect terms found when it was posted, and where: [{"term", "kind", "start", "end"}]
     # (character offsets in the text as posted), so the queue can show and highlight them.
     word_matches = models.JSONField(_("matched terms"), default=list, blank=True)
+    # Set when a moderator or editor features the comment: it is shown first, with a badge, and marked
+    # in the article's structured data.
+    featured_at = models.DateTimeField(_("featured at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("reader comment")
@@ -187,6 +190,8 @@ class EventKind(models.TextChoices):
     EDITED = "edited", _("Edited")
     READER_REPORT = "reader_report", _("Reported by a reader")
     REPORTS_CLEARED = "reports_cleared", _("Readers' reports cleared")
+    FEATURED = "featured", _("Featured")
+    UNFEATURED = "unfeatured", _("No longer featured")
 
 
 class CommentEvent(models.Model):

@@ -35,6 +35,7 @@ PUBLIC_FIELDS = (
     "order",
     "is_staff_reply",
     "status",
+    "featured_at",
 )
 
 
@@ -48,6 +49,8 @@ class CommentNode:
 class Thread:
     nodes: list[CommentNode]
     count: int
+    # The featured comments (any level), earliest featured first.
+    featured: list[ReaderComment] = field(default_factory=list)
 
 
 def comments_open(*, article: ArticlePage) -> bool:
@@ -81,7 +84,18 @@ def published_thread(*, article: ArticlePage) -> Thread:
         else:
             continue  # parent not shown
         nodes[comment.pk] = node
-    return Thread(nodes=roots, count=len(nodes))
+    featured = sorted((node.comment for node in nodes.values() if node.comment.featured_at), key=featured_order)
+    if featured:
+        # Threads with a featured comment first (in the order they were featured), the rest as they were.
+        rank = {}
+        for position, comment in enumerate(featured):
+            rank.setdefault(comment.thread_id, position)
+        roots.sort(key=lambda node: rank.get(node.comment.thread_id, len(featured)))
+    return Thread(nodes=roots, count=len(nodes), featured=featured)
+
+
+def featured_order(comment: ReaderComment):
+    return (comment.featured_at, comment.pk)
 
 
 def filter_by_email(qs: QuerySet[ReaderComment], email: str) -> QuerySet[ReaderComment]:

@@ -380,6 +380,33 @@ def set_word_list(*, kind: str, text: str, actor: AbstractBaseUser | None) -> Wo
     return word_list
 
 
+# --- Featured comments -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def comment_feature(*, comment: ReaderComment, actor: AbstractBaseUser | None) -> ReaderComment:
+    """Feature a published comment: shown first on its article with a badge, marked in its structured
+    data. Only a published comment can be featured (readers would not see the others)."""
+    if comment.status != Status.PUBLISHED or comment.featured_at:
+        return comment
+    comment.featured_at = timezone.now()
+    comment.save(update_fields=["featured_at"])
+    _record(comment, EventKind.FEATURED, actor=actor)
+    purge_article_cache(article=comment.article)
+    return comment
+
+
+@transaction.atomic
+def comment_unfeature(*, comment: ReaderComment, actor: AbstractBaseUser | None) -> ReaderComment:
+    if not comment.featured_at:
+        return comment
+    comment.featured_at = None
+    comment.save(update_fields=["featured_at"])
+    _record(comment, EventKind.UNFEATURED, actor=actor)
+    purge_article_cache(article=comment.article)
+    return comment
+
+
 # --- Commenters ------------------------------------------------------------------------------------------
 
 
