@@ -8,6 +8,7 @@ import datetime
 import re
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.utils import timezone
 from comments import services
 from comments.models import Commenter, CommenterEvent, CommentReport, Status, Trust
 from comments.tests.factories import ReaderCommentFactory
+from comments.tests.test_arabic_pages_have_no_english import english_leftovers, main_of
 
 pytestmark = pytest.mark.django_db
 LISTING = "/admin/comments/commenters/"
@@ -123,3 +125,22 @@ def test_auto_trust_on_the_page_says_automatic(client, moderator, article, setti
     assert commenter.trust == Trust.TRUSTED
     assert "وُثق به تلقائياً: تعليقات معتمدة كافية" in html
     assert "تلقائي" in html
+
+
+def test_the_commenter_pages_have_no_english(client, article):
+    user = User.objects.create_user("muna", "muna@example.com", "pw")
+    user.groups.add(Group.objects.get(name="Moderators"))
+    client.force_login(user)
+    ReaderCommentFactory(
+        article=article,
+        status=Status.PUBLISHED,
+        user_name="Sara",
+        user_email="sara@example.com",
+        ip_address="203.0.113.7",
+    )
+    commenter = Commenter.objects.create(email="sara@example.com")
+    services.commenter_set_trust(email="sara@example.com", trust=Trust.PREMODERATED, actor=user, note="ردود حادة")
+    ignore = ("Sara", "sara@example.com", "muna", "Actions", "203.0.113.7")
+    for url in (LISTING, reverse("comments_admin:commenter", args=[commenter.pk])):
+        main = main_of(client.get(url).content.decode())
+        assert english_leftovers(main, ignore=ignore) == [], url
