@@ -4,7 +4,10 @@ and every change in the commenter's history with who and why."""
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import pytest
+from django.apps import apps
 
 from comments import services
 from comments.models import Commenter, CommenterEvent, ReaderComment, Reason, Status, Trust, Verdict
@@ -131,3 +134,17 @@ def test_the_history_records_who_and_why(moderator_account):
 def test_an_empty_address_is_refused():
     with pytest.raises(ValueError):
         services.commenter_set_trust(email="  ", trust=Trust.TRUSTED, actor=None, note="")
+
+
+@pytest.mark.django_db
+def test_the_migration_gives_every_address_that_commented_one_commenter_row(article):
+    # A migration module's name starts with a digit: imported by name.
+    migration = import_module("comments.migrations.0056_commenters_from_existing_comments")
+    for email in ("Sara@Example.com", "sara@example.com", "omar@example.com", ""):
+        ReaderCommentFactory(article=article, user_email=email, status=Status.PUBLISHED)
+    Commenter.objects.create(email="omar@example.com", trust=Trust.BANNED)
+    migration.create_commenters(apps, None)
+    assert dict(Commenter.objects.values_list("email", "trust")) == {
+        "sara@example.com": Trust.NORMAL,
+        "omar@example.com": Trust.BANNED,
+    }
