@@ -55,6 +55,8 @@ class Reason(models.TextChoices):
     REPORTED = "reported", _("Reported by readers")
     BANNED_WORD = "banned_word", _("Banned word")
     SUSPECT_WORD = "suspect_word", _("Suspect word")
+    PREMODERATED = "premoderated", _("Pre-moderated commenter")
+    BANNED_COMMENTER = "banned_commenter", _("Banned commenter")
 
 
 def reason_labels(codes) -> list[str]:
@@ -63,7 +65,18 @@ def reason_labels(codes) -> list[str]:
 
 
 # Reasons decided when the comment was posted, which a later Akismet verdict does not change.
-STICKY_REASONS = (Reason.HONEYPOT, Reason.REPEAT_POST, Reason.REPORTED, Reason.BANNED_WORD, Reason.SUSPECT_WORD)
+STICKY_REASONS = (
+    Reason.HONEYPOT,
+    Reason.REPEAT_POST,
+    Reason.REPORTED,
+    Reason.BANNED_WORD,
+    Reason.SUSPECT_WORD,
+    Reason.PREMODERATED,
+    Reason.BANNED_COMMENTER,
+)
+
+# Reasons that make a comment spam whatever Akismet says (and for which Akismet is not asked at all).
+SPAM_REASONS = (Reason.HONEYPOT, Reason.BANNED_WORD, Reason.BANNED_COMMENTER)
 
 
 # Statuses that are not shown and were decided to be spam (by Akismet or a person).
@@ -118,6 +131,9 @@ class ReaderComment(XtdComment):
     # The banned and suspect terms found when it was posted, and where: [{"term", "kind", "start", "end"}]
     # (character offsets in the text as posted), so the queue can show and highlight them.
     word_matches = models.JSONField(_("matched terms"), default=list, blank=True)
+    # Set when a moderator or editor features the comment: it is shown first, with a badge, and marked
+    # in the article's structured data.
+    featured_at = models.DateTimeField(_("featured at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("reader comment")
@@ -174,6 +190,8 @@ class EventKind(models.TextChoices):
     EDITED = "edited", _("Edited")
     READER_REPORT = "reader_report", _("Reported by a reader")
     REPORTS_CLEARED = "reports_cleared", _("Readers' reports cleared")
+    FEATURED = "featured", _("Featured")
+    UNFEATURED = "unfeatured", _("No longer featured")
 
 
 class CommentEvent(models.Model):
@@ -272,6 +290,65 @@ class WordList(models.Model):
 
     def __str__(self) -> str:
         return str(self.get_kind_display())
+
+
+class Trust(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    # Published without the first-comment hold (set by a moderator, or after enough approved comments).
+    TRUSTED = "trusted", _("Trusted")
+    # Every comment waits for a moderator, whatever Akismet says.
+    PREMODERATED = "premoderated", _("Always pre-moderate")
+    # Every comment goes to spam without asking Akismet; the reader is told it awaits moderation.
+    BANNED = "banned", _("Banned")
+
+
+class Commenter(models.Model):
+    """A commenter, identified by e-mail address (kept lower-cased, the form readers type varies), with
+    the trust a moderator (or the automatic rule) gave them. Comments are not linked by a key: they are
+    matched by the same LOWER(user_email) index the "known commenter" rule uses, so a commenter needs
+    no row until someone changes their trust."""
+
+    email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
+    trust = models.CharField(_("trust"), max_length=12, choices=Trust.choices, default=Trust.NORMAL, db_index=True)
+    trust_changed_at = models.DateTimeField(_("trust changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("commenter")
+        verbose_name_plural = _("commenters")
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @staticmethod
+    def normalise(email: str) -> str:
+        return (email or "").strip().lower()
+
+
+class CommenterEvent(models.Model):
+    """One change of a commenter's trust: from what, to what, who (empty: the automatic rule) and why."""
+
+    commenter = models.ForeignKey(Commenter, on_delete=models.CASCADE, related_name="events")
+    from_trust = models.CharField(_("from"), max_length=12, choices=Trust.choices)
+    to_trust = models.CharField(_("to"), max_length=12, choices=Trust.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("commenter event")
+        verbose_name_plural = _("commenter events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_trust_display()} → {self.get_to_trust_display()} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
 class AkismetHealth(models.Model):

@@ -21,7 +21,7 @@ from articles.models import ArticlePage
 
 from . import selectors
 from .forms import HONEYPOT_FIELD
-from .models import STICKY_REASONS, Reason, Status, Verdict
+from .models import SPAM_REASONS, STICKY_REASONS, Reason, Status, Trust, Verdict
 
 LINK_PATTERN = re.compile(r"(https?://|www\.)", re.IGNORECASE)
 
@@ -128,8 +128,17 @@ def ham_reasons(*, email: str, text: str, exclude_pk: int | None = None) -> list
         return [Reason.HOLD_ALL]
     if len(LINK_PATTERN.findall(text)) > policy["MAX_LINKS"]:
         return [Reason.TOO_MANY_LINKS]
-    if policy["HOLD_FIRST_TIME"] and not selectors.has_approved_comment(email=email, exclude_pk=exclude_pk):
+    if policy["HOLD_FIRST_TIME"] and not selectors.is_known_commenter(email=email, exclude_pk=exclude_pk):
         return [Reason.FIRST_COMMENT]
+    return []
+
+
+def trust_reasons(trust: str) -> list[str]:
+    """Reasons a commenter's trust gives a new comment before Akismet is asked (kept on it, sticky)."""
+    if trust == Trust.BANNED:
+        return [Reason.BANNED_COMMENTER]
+    if trust == Trust.PREMODERATED:
+        return [Reason.PREMODERATED]
     return []
 
 
@@ -147,19 +156,17 @@ def judge(
     """The status and hold reasons for a verdict. `reasons`: those already on the comment; the sticky
     ones (honeypot, repeat post: decided when it was posted) are kept, the others are decided again.
 
-    A filled honeypot is spam whatever Akismet said; a repeat post that Akismet calls ham is held."""
+    A filled honeypot, a banned word or a banned commenter is spam whatever Akismet said; a repeat post
+    or a pre-moderated commenter that Akismet calls ham is held."""
     kept = [code for code in reasons if code in STICKY_REASONS]
+    spam = any(code in SPAM_REASONS for code in kept)
     if verdict == Verdict.HAM:
-        found = (
-            []
-            if Reason.HONEYPOT in kept or Reason.BANNED_WORD in kept
-            else ham_reasons(email=email, text=text, exclude_pk=exclude_pk)
-        )
+        found = [] if spam else ham_reasons(email=email, text=text, exclude_pk=exclude_pk)
         status = Status.HELD if kept or found else Status.PUBLISHED
     else:
         status, reason = VERDICT_OUTCOMES[Verdict(verdict)]
         found = [reason]
-    if Reason.HONEYPOT in kept or Reason.BANNED_WORD in kept:
+    if spam:
         status = Status.SPAM
     return status, [str(code) for code in dict.fromkeys([*kept, *found])]
 

@@ -153,6 +153,7 @@ def _build(form: ReaderCommentForm, request: HttpRequest, article: ArticlePage) 
         reasons.append(Reason.BANNED_WORD)
     if WordListKind.SUSPECT.value in kinds:
         reasons.append(Reason.SUSPECT_WORD)
+    reasons.extend(moderation.trust_reasons(selectors.commenter_trust(email=comment.user_email)))
     comment.status = Status.UNCHECKED
     comment.status_changed_at = now
     comment.ip_address = payload["user_ip"] or None
@@ -200,6 +201,9 @@ def _judge(comment: ReaderComment, request: HttpRequest) -> None:
     elif Reason.BANNED_WORD in comment.hold_reasons:
         # As WordPress's disallowed list: spam at once, Akismet is not asked.
         verdict, error, note = Verdict.NONE, "", gettext_noop("banned word: not sent to Akismet")
+        status, reasons = Status.SPAM, list(comment.hold_reasons)
+    elif Reason.BANNED_COMMENTER in comment.hold_reasons:
+        verdict, error, note = Verdict.NONE, "", gettext_noop("banned commenter: not sent to Akismet")
         status, reasons = Status.SPAM, list(comment.hold_reasons)
     else:
         result = akismet.check(comment.akismet_payload)

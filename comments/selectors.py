@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from articles.models import ArticlePage
 
-from .models import AkismetHealth, CommentEvent, ReaderComment, Status, WordList
+from .models import AkismetHealth, Commenter, CommentEvent, ReaderComment, Status, Trust, WordList
 
 # What the public thread needs from each row (no e-mail, no IP: they never reach a public template).
 PUBLIC_FIELDS = (
@@ -35,6 +35,7 @@ PUBLIC_FIELDS = (
     "order",
     "is_staff_reply",
     "status",
+    "featured_at",
 )
 
 
@@ -48,6 +49,8 @@ class CommentNode:
 class Thread:
     nodes: list[CommentNode]
     count: int
+    # The featured comments (any level), earliest featured first.
+    featured: list[ReaderComment] = field(default_factory=list)
 
 
 def comments_open(*, article: ArticlePage) -> bool:
@@ -81,7 +84,18 @@ def published_thread(*, article: ArticlePage) -> Thread:
         else:
             continue  # parent not shown
         nodes[comment.pk] = node
-    return Thread(nodes=roots, count=len(nodes))
+    featured = sorted((node.comment for node in nodes.values() if node.comment.featured_at), key=featured_order)
+    if featured:
+        # Threads with a featured comment first (in the order they were featured), the rest as they were.
+        rank = {}
+        for position, comment in enumerate(featured):
+            rank.setdefault(comment.thread_id, position)
+        roots.sort(key=lambda node: rank.get(node.comment.thread_id, len(featured)))
+    return Thread(nodes=roots, count=len(nodes), featured=featured)
+
+
+def featured_order(comment: ReaderComment):
+    return (comment.featured_at, comment.pk)
 
 
 def filter_by_email(qs: QuerySet[ReaderComment], email: str) -> QuerySet[ReaderComment]:
@@ -109,6 +123,25 @@ def has_approved_comment(*, email: str, exclude_pk: int | None = None) -> bool:
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return qs.exists()
+
+
+def commenter_trust(*, email: str) -> str:
+    """The trust a moderator (or the automatic rule) gave this address; "normal" when it has no row."""
+    key = Commenter.normalise(email)
+    if not key:
+        return Trust.NORMAL
+    return Commenter.objects.filter(email=key).values_list("trust", flat=True).first() or Trust.NORMAL
+
+
+def is_known_commenter(*, email: str, exclude_pk: int | None = None) -> bool:
+    """Is this commenter spared the first-comment hold? Trusted (by a moderator, or automatically after
+    COMMENTS["TRUST_AFTER_APPROVED"] approved comments), or, as WordPress has it, one approved comment."""
+    return commenter_trust(email=email) == Trust.TRUSTED or has_approved_comment(email=email, exclude_pk=exclude_pk)
+
+
+def approved_count(*, email: str) -> int:
+    """How many of this address's comments are published (the automatic-trust rule)."""
+    return filter_by_email(ReaderComment.objects.filter(is_public=True), email).count()
 
 
 def moderation_queue(

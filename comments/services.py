@@ -32,12 +32,15 @@ from . import akismet, moderation, selectors
 from .models import (
     SPAM_STATUSES,
     AkismetHealth,
+    Commenter,
+    CommenterEvent,
     CommentEvent,
     CommentReport,
     EventKind,
     ReaderComment,
     Reason,
     Status,
+    Trust,
     Verdict,
     WordList,
     WordListKind,
@@ -98,6 +101,8 @@ def _set_status(comment: ReaderComment, status: Status, *, actor=None, note: str
         _clear_reports(comment, actor=actor)
     if was_public or status == Status.PUBLISHED:
         purge_article_cache(article=comment.article)
+    if status == Status.PUBLISHED:
+        commenter_auto_trust(email=comment.user_email)
     return True
 
 
@@ -375,6 +380,92 @@ def set_word_list(*, kind: str, text: str, actor: AbstractBaseUser | None) -> Wo
     return word_list
 
 
+# --- Featured comments -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def comment_feature(*, comment: ReaderComment, actor: AbstractBaseUser | None) -> ReaderComment:
+    """Feature a published comment: shown first on its article with a badge, marked in its structured
+    data. Only a published comment can be featured (readers would not see the others)."""
+    if comment.status != Status.PUBLISHED or comment.featured_at:
+        return comment
+    comment.featured_at = timezone.now()
+    comment.save(update_fields=["featured_at"])
+    _record(comment, EventKind.FEATURED, actor=actor)
+    purge_article_cache(article=comment.article)
+    return comment
+
+
+@transaction.atomic
+def comment_unfeature(*, comment: ReaderComment, actor: AbstractBaseUser | None) -> ReaderComment:
+    if not comment.featured_at:
+        return comment
+    comment.featured_at = None
+    comment.save(update_fields=["featured_at"])
+    _record(comment, EventKind.UNFEATURED, actor=actor)
+    purge_article_cache(article=comment.article)
+    return comment
+
+
+# --- Commenters ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def commenter_set_trust(*, email: str, trust: str, actor: AbstractBaseUser | None, note: str = "") -> Commenter:
+    """Set a commenter's trust (normal, trusted, always pre-moderate, banned), with a history line saying
+    who and why. It applies to the comments they post from now on; those already stored keep their
+    status (a moderator decides about them in the queue)."""
+    key = Commenter.normalise(email)
+    if not key:
+        raise ValueError("A commenter needs an e-mail address.")
+    trust = Trust(trust)
+    commenter, _created = Commenter.objects.select_for_update().get_or_create(email=key)
+    if commenter.trust == trust:
+        return commenter
+    previous = commenter.trust
+    commenter.trust = trust
+    commenter.trust_changed_at = timezone.now()
+    commenter.save(update_fields=["trust", "trust_changed_at"])
+    CommenterEvent.objects.create(
+        commenter=commenter,
+        from_trust=previous,
+        to_trust=trust,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        note=(note or "")[:300],
+    )
+    return commenter
+
+
+def commenter_seen(*, email: str) -> None:
+    """Make sure the address has a commenter row (the commenters' listing and page), in one statement
+    that concurrent posts cannot make fail."""
+    key = Commenter.normalise(email)
+    if key:
+        Commenter.objects.bulk_create([Commenter(email=key)], ignore_conflicts=True)
+
+
+def commenter_auto_trust(*, email: str) -> Commenter | None:
+    """Trust a commenter of normal standing once COMMENTS["TRUST_AFTER_APPROVED"] of their comments are
+    published. A moderator's choice (pre-moderate, banned) is never overridden, nor a "normal" set by a
+    moderator after an earlier trust."""
+    needed = settings.COMMENTS["TRUST_AFTER_APPROVED"]
+    key = Commenter.normalise(email)
+    if not needed or not key:
+        return None
+    if selectors.commenter_trust(email=key) != Trust.NORMAL:
+        return None
+    if CommenterEvent.objects.filter(commenter__email=key, to_trust=Trust.NORMAL, actor__isnull=False).exists():
+        return None
+    if selectors.approved_count(email=key) < needed:
+        return None
+    return commenter_set_trust(
+        email=key,
+        trust=Trust.TRUSTED,
+        actor=None,
+        note=gettext_noop("trusted automatically: enough approved comments"),
+    )
+
+
 # --- Writes for the posting path (comments/posting.py keeps the transactions and their order) ----------
 
 
@@ -383,6 +474,7 @@ def comment_store_received(*, comment: ReaderComment) -> ReaderComment:
     must commit here; a caller's transaction around it would roll the comment back with any later error."""
     with transaction.atomic(durable=True):
         comment.save()
+        commenter_seen(email=comment.user_email)
         CommentEvent.objects.create(
             comment=comment,
             kind=EventKind.RECEIVED,
@@ -415,6 +507,8 @@ def comment_record_first_verdict(
     if status != Status.UNCHECKED:
         comment.next_recheck_at = None
     comment.save()
+    if status == Status.PUBLISHED and not comment.is_staff_reply:
+        commenter_auto_trust(email=comment.user_email)
     CommentEvent.objects.create(
         comment=comment,
         kind=EventKind.CHECKED if verdict != Verdict.NONE else EventKind.STATUS_CHANGED,

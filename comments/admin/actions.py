@@ -32,9 +32,15 @@ class Action:
     shortcut: str = ""
     # Only for a comment readers have reported (and no moderator has looked at since).
     reported_only: bool = False
+    # Only for a featured comment (True), only for one not featured (False), either (None).
+    featured: bool | None = None
 
     def applies(self, comment: ReaderComment) -> bool:
-        return comment.status in self.applies_to and (comment.open_reports > 0 or not self.reported_only)
+        return (
+            comment.status in self.applies_to
+            and (comment.open_reports > 0 or not self.reported_only)
+            and (self.featured is None or bool(comment.featured_at) == self.featured)
+        )
 
 
 ACTIONS: dict[str, Action] = {
@@ -62,6 +68,8 @@ ACTIONS: dict[str, Action] = {
         shortcut="e",
         reported_only=True,
     ),
+    "feature": Action(_("Feature"), services.comment_feature, (Status.PUBLISHED,), shortcut="f", featured=False),
+    "unfeature": Action(_("Stop featuring"), services.comment_unfeature, (Status.PUBLISHED,), featured=True),
 }
 # "Everything matching" with more rows than this goes to the task worker instead of the request.
 INLINE_BULK_LIMIT = 200

@@ -16,7 +16,7 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from articles.models import ArticlePage, SectionPage
 
 from .. import selectors
-from ..models import ReaderComment, Reason, Verdict
+from ..models import Commenter, ReaderComment, Reason, Trust, Verdict
 from .selectors import QUEUE_LABELS, QUEUES, REPORTED_QUEUE
 
 DEFAULT_QUEUE = "pending"
@@ -107,3 +107,11 @@ class CommentFilterSet(WagtailFilterSet):
 
     def filter_reason(self, queryset, name, value):
         return selectors.with_reason(queryset, value) if value else queryset
+
+
+class CommenterFilterSet(WagtailFilterSet):
+    trust = django_filters.ChoiceFilter(label=_("Trust"), choices=Trust.choices, empty_label=_("Any"))
+
+    class Meta:
+        model = Commenter
+        fields = ["trust"]

@@ -21,7 +21,7 @@ from wagtail.models import Collection, Locale, Site, Task, Workflow
 
 from articles.models import Tag
 from articles.tests.factories import ArticlePageFactory, AuthorFactory
-from comments.models import Status
+from comments.models import Commenter, Status
 from comments.tests.factories import ReaderCommentFactory
 
 CONVERTER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
@@ -77,6 +77,7 @@ def sample_objects(site_tree) -> SampleObjects:
     )
     author = AuthorFactory()
     comment = ReaderCommentFactory(article=article, status=Status.HELD)
+    commenter = Commenter.objects.create(email=comment.user_email.lower())
     tag = Tag.objects.create(name="سوريا", slug="syria")
     workflow = Workflow.objects.get(name="مراجعة المحرر")
     task = Task.objects.filter(active=True).first()
@@ -130,6 +131,7 @@ def sample_objects(site_tree) -> SampleObjects:
         "comments.pk": comment.pk,
         "routes": {
             "admin/test404/": "/admin/test404/",
+            "admin/comments/commenters/<int:pk>/": f"/admin/comments/commenters/{commenter.pk}/",
             "admin/pages/<int:page_id>/convert_alias/": f"/admin/pages/{alias.pk}/convert_alias/",
             "admin/api/main/^pages/find/": f"/admin/api/main/pages/find/?id={article.pk}",
             "admin/api/main/^documents/find/": f"/admin/api/main/documents/find/?id={document.pk}",

@@ -194,6 +194,7 @@ def test_the_queue_query_count_does_not_depend_on_the_comments_shown(
 
 
 # Session, user, user and group permissions, Wagtail's user profile; the paginator's count, the rows
-# (one query with their articles), the approved counts by e-mail; the locales; Wagtail's page/collection/site
-# permission look-ups for the menu; the section choices of the filter. The same with 5 rows or 50.
-QUERY_COUNT = 13
+# (one query with their articles), the approved counts by e-mail, the commenters' pages by e-mail; the
+# locales; Wagtail's page/collection/site permission look-ups for the menu; the section choices of the
+# filter. The same with 5 rows or 50.
+QUERY_COUNT = 14

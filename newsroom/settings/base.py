@@ -337,6 +337,8 @@ COMMENTS = {
     "REPEAT_WINDOW_MINUTES": env_int("COMMENTS_REPEAT_WINDOW_MINUTES", 1440),
     # Readers' reports that take a published comment back to the moderators (held) until one looks.
     "REPORTS_TO_HOLD": env_int("COMMENTS_REPORTS_TO_HOLD", 3),
+    # A commenter of "normal" trust with this many published comments becomes "trusted" (0: never).
+    "TRUST_AFTER_APPROVED": env_int("COMMENTS_TRUST_AFTER_APPROVED", 3),
     "NOTIFY_MODERATORS": env_bool("COMMENTS_NOTIFY_MODERATORS", False),
     "MODERATOR_EMAILS": env_list("COMMENTS_MODERATOR_EMAILS"),
 }
