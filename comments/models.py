@@ -311,6 +311,8 @@ class Commenter(models.Model):
     email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
     trust = models.CharField(_("trust"), max_length=12, choices=Trust.choices, default=Trust.NORMAL, db_index=True)
     trust_changed_at = models.DateTimeField(_("trust changed at"), default=timezone.now)
+    # Set by the unsubscribe link of a notification e-mail: no more e-mails to this address.
+    notifications_off = models.BooleanField(_("unsubscribed from e-mails"), default=False)
 
     class Meta:
         verbose_name = _("commenter")

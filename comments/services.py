@@ -28,7 +28,7 @@ from wagtail.contrib.frontend_cache.utils import purge_page_from_cache
 from articles.models import ArticlePage
 from articles.text import strip_bidi_controls
 
-from . import akismet, moderation, selectors
+from . import akismet, moderation, notifications, selectors
 from .models import (
     SPAM_STATUSES,
     AkismetHealth,
@@ -103,7 +103,16 @@ def _set_status(comment: ReaderComment, status: Status, *, actor=None, note: str
         purge_article_cache(article=comment.article)
     if status == Status.PUBLISHED:
         commenter_auto_trust(email=comment.user_email)
+    _notify(comment, previous=previous)
     return True
+
+
+def _notify(comment: ReaderComment, *, previous: str) -> None:
+    """The e-mails a status change may send, after the commit (see comments/notifications.py)."""
+    if comment.status == Status.PUBLISHED and previous != Status.PUBLISHED:
+        notifications.comment_published(comment)
+    if Status.HELD in (previous, comment.status) and previous != comment.status:
+        notifications.held_queue_changed()
 
 
 def _clear_reports(comment: ReaderComment, *, actor) -> int:
@@ -281,6 +290,7 @@ def recheck(*, comment: ReaderComment, actor: AbstractBaseUser | None = None, re
             _record(comment, EventKind.STATUS_CHANGED, actor=actor, from_status=previous, to_status=comment.status)
             if Status.PUBLISHED in (previous, comment.status):
                 purge_article_cache(article=comment.article)
+            _notify(comment, previous=previous)
     return result.verdict
 
 
@@ -362,6 +372,7 @@ def reply_as_staff(*, parent: ReaderComment, actor: AbstractBaseUser, text: str)
     reply.save()
     _record(reply, EventKind.STATUS_CHANGED, actor=actor, to_status=Status.PUBLISHED, note=gettext_noop("staff reply"))
     purge_article_cache(article=reply.article)
+    notifications.staff_replied(reply, parent)
     return reply
 
 
@@ -433,6 +444,18 @@ def commenter_set_trust(*, email: str, trust: str, actor: AbstractBaseUser | Non
         actor=actor if actor is not None and actor.is_authenticated else None,
         note=(note or "")[:300],
     )
+    return commenter
+
+
+def commenter_unsubscribe(*, email: str) -> Commenter:
+    """The commenter followed the unsubscribe link of a notification: no more e-mails to this address."""
+    key = Commenter.normalise(email)
+    if not key:
+        raise ValueError("A commenter needs an e-mail address.")
+    commenter, _created = Commenter.objects.get_or_create(email=key)
+    if not commenter.notifications_off:
+        commenter.notifications_off = True
+        commenter.save(update_fields=["notifications_off"])
     return commenter
 
 
@@ -518,6 +541,7 @@ def comment_record_first_verdict(
         reasons=reasons,
         note=note[:300],
     )
+    _notify(comment, previous=Status.UNCHECKED)
     return comment
 
 

@@ -9,4 +9,5 @@ urlpatterns = [
     # django-comments-xtd's XtdComment.get_reply_url() reverses this name.
     path("reply/<int:cid>/", views.reply, name="comments-xtd-reply"),
     path("report/<int:pk>/", views.report_comment, name="comments-report"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="comments-unsubscribe"),
 ]

@@ -26,13 +26,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import csrf
 from django.views.decorators.csrf import csrf_protect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_comments_xtd import get_form
 from django_comments_xtd.models import max_thread_level_for_content_type
 
 from articles.models import ArticlePage
 
-from . import moderation, notices, posting, selectors, services
+from . import moderation, notices, notifications, posting, selectors, services
 from .admin.selectors import forget_status_counts
 from .models import ReaderComment, ReportReason, Status
 
@@ -272,3 +272,20 @@ def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
         )
         response["X-Robots-Tag"] = "noindex"
         return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@csrf_protect
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """The unsubscribe link of a notification e-mail. Opening it only asks (mail scanners follow links);
+    the button (POST) records the opt-out. In the language of the edition the e-mail came from."""
+    found = notifications.read_unsubscribe_token(token)
+    if found is None:
+        raise Http404
+    email, language = found
+    with translation.override(language):
+        done = False
+        if request.method == "POST":
+            services.commenter_unsubscribe(email=email)
+            done = True
+        return render(request, "comments/unsubscribe.html", {"email": email, "done": done, "token": token})

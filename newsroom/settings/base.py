@@ -341,6 +341,12 @@ COMMENTS = {
     "TRUST_AFTER_APPROVED": env_int("COMMENTS_TRUST_AFTER_APPROVED", 3),
     "NOTIFY_MODERATORS": env_bool("COMMENTS_NOTIFY_MODERATORS", False),
     "MODERATOR_EMAILS": env_list("COMMENTS_MODERATOR_EMAILS"),
+    # E-mail MODERATOR_EMAILS once when more than this many comments wait in the held queue (0: never);
+    # not again until the queue has gone back to this many or fewer.
+    "HELD_ALERT_THRESHOLD": env_int("COMMENTS_HELD_ALERT_THRESHOLD", 0),
+    # E-mail a commenter when their comment is published or a staff member replies to it (each e-mail
+    # carries an unsubscribe link).
+    "NOTIFY_COMMENTERS": env_bool("COMMENTS_NOTIFY_COMMENTERS", False),
 }
 
 # --- Security and logging -----------------------------------------------------------------------
