@@ -40,13 +40,17 @@ def test_approval_e_mails_the_commenter_with_a_working_unsubscribe_link(
     [message] = mail.outbox
     assert message.to == ["sara@example.com"]
     assert article.title in message.subject
+    assert message.subject.startswith("نُشر تعليقك")  # the edition's language
     assert f"#c{comment.pk}" in message.body
 
     path = _unsubscribe_path(message.body)
     page = client.get(path)
     assert page.status_code == 200
+    assert "إلغاء الاشتراك" in page.content.decode()
     assert not Commenter.objects.filter(email="sara@example.com", notifications_off=True).exists()
-    assert client.post(path).status_code == 200
+    done = client.post(path)
+    assert done.status_code == 200
+    assert "أُلغي اشتراكك" in done.content.decode()
     assert Commenter.objects.get(email="sara@example.com").notifications_off
 
     again = ReaderCommentFactory(article=article, status=Status.HELD, user_email="sara@example.com")
