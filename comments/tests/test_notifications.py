@@ -146,3 +146,30 @@ def test_held_queue_crossing_the_threshold_alerts_the_moderators_once(
     with django_capture_on_commit_callbacks(execute=True):
         services.unapprove(comment=published[4], actor=moderator_account)
     assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db
+def test_english_edition_token_shows_the_english_page(client):
+    token = notifications.unsubscribe_token(email="sam@example.com", language="en")
+    page = client.get(f"/comments/unsubscribe/{token}/")
+    assert page.status_code == 200
+    assert "Stop e-mails about comments to" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_failing_mail_server_is_logged_and_the_comment_stays_published(
+    article, moderator_account, comments_settings, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    comments_settings(**ON)
+
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("SMTP down")
+
+    monkeypatch.setattr(notifications, "send_mail", refuse)
+    comment = ReaderCommentFactory(article=article, status=Status.HELD)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve(comment=comment, actor=moderator_account)
+    comment.refresh_from_db()
+    assert comment.status == Status.PUBLISHED
+    assert mail.outbox == []
+    assert "Could not e-mail the commenter" in caplog.text
