@@ -173,3 +173,23 @@ def test_a_failing_mail_server_is_logged_and_the_comment_stays_published(
     assert comment.status == Status.PUBLISHED
     assert mail.outbox == []
     assert "Could not e-mail the commenter" in caplog.text
+
+
+@pytest.mark.django_db
+def test_published_by_a_recheck_e_mails_the_commenter(
+    article, fake_akismet, comments_settings, django_capture_on_commit_callbacks
+):
+    comments_settings(**ON)
+    ReaderCommentFactory(article=article, user_email="sara@example.com", status=Status.PUBLISHED)
+    comment = ReaderCommentFactory(
+        article=article,
+        user_email="sara@example.com",
+        status=Status.UNCHECKED,
+        akismet_payload={"comment_content": "خبر مهم", "comment_author_email": "sara@example.com"},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.recheck(comment=comment)
+    comment.refresh_from_db()
+    assert comment.status == Status.PUBLISHED
+    [message] = mail.outbox
+    assert message.to == ["sara@example.com"]
