@@ -145,6 +145,8 @@ class ReaderComment(XtdComment):
             models.Index(fields=["article", "status"], name="comments_article_status"),
             models.Index(fields=["status", "next_recheck_at"], name="comments_status_recheck"),
             models.Index(fields=["open_reports", "submitted_at"], name="comments_reported"),
+            # A section's "featured comments" list reads the most recently featured first, and stops early.
+            models.Index(fields=["featured_at"], name="comments_featured_at"),
         ]
         permissions = [("moderate_readercomment", "Can moderate reader comments")]
 

@@ -19,6 +19,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from articles.models import ArticlePage
+from articles.selectors import section_articles
 
 from .models import AkismetHealth, Commenter, CommentEvent, ReaderComment, Status, Trust, WordList
 
@@ -92,6 +93,24 @@ def published_thread(*, article: ArticlePage) -> Thread:
             rank.setdefault(comment.thread_id, position)
         roots.sort(key=lambda node: rank.get(node.comment.thread_id, len(featured)))
     return Thread(nodes=roots, count=len(nodes), featured=featured)
+
+
+def featured_comments_for_section(*, section, limit: int = 3) -> list[ReaderComment]:
+    """The most recently featured published comments on a section's live, public articles, with their
+    article, in one query.
+
+    It reads the featured_at index backwards (few comments are ever featured) and keeps those whose article
+    is among the section's published articles (articles.selectors.section_articles: the section-path
+    index, and the same live/expired/restriction rules as every listing), so an unpublished article takes
+    its featured comments off the section at once."""
+    articles = section_articles(section=section).order_by().values("pk")
+    return list(
+        ReaderComment.objects.filter(status=Status.PUBLISHED, featured_at__isnull=False, article_id__in=articles)
+        .select_related(None)
+        .select_related("article")
+        .only("id", "user_name", "comment", "featured_at", "article")
+        .order_by("-featured_at", "-pk")[:limit]
+    )
 
 
 def featured_order(comment: ReaderComment):
