@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Count, Q, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -99,13 +99,14 @@ def featured_comments_for_section(*, section, limit: int = 3) -> list[ReaderComm
     """The most recently featured published comments on a section's live, public articles, with their
     article, in one query.
 
-    It reads the featured_at index backwards (few comments are ever featured) and keeps those whose article
-    is among the section's published articles (articles.selectors.section_articles: the section-path
-    index, and the same live/expired/restriction rules as every listing), so an unpublished article takes
-    its featured comments off the section at once."""
-    articles = section_articles(section=section).order_by().values("pk")
+    It walks the partial "comments_featured" index (only featured comments are in it), most recently
+    featured first, and keeps those whose article passes an EXISTS on the section's published articles
+    (articles.selectors.section_articles: the section's path, and the same live/expired/restriction
+    rules as every listing, each a primary-key or unique-index lookup), stopping at `limit`. An
+    unpublished article takes its featured comments off the section at once."""
+    on_section = Exists(section_articles(section=section).order_by().filter(pk=OuterRef("article_id")))
     return list(
-        ReaderComment.objects.filter(status=Status.PUBLISHED, featured_at__isnull=False, article_id__in=articles)
+        ReaderComment.objects.filter(on_section, status=Status.PUBLISHED, featured_at__isnull=False)
         .select_related(None)
         .select_related("article")
         .only("id", "user_name", "comment", "featured_at", "article")

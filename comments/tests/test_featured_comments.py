@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.tests.factories import ArticlePageFactory
-from comments import services
+from comments import selectors, services
 from comments.models import CommentEvent, EventKind, Status
 from comments.tests.factories import ReaderCommentFactory
 
@@ -169,3 +169,18 @@ def test_the_featured_list_costs_one_query_however_many_articles_it_links(client
         html = section_html(client, section)
     assert all(f"#c{comment.pk}" in html for comment in comments)
     assert len(three) == len(one)
+
+
+def test_the_featured_list_reads_the_partial_featured_index(site_tree):
+    """The section's featured comments start from the few featured rows, not from every published comment
+    (the status indexes) nor from every article of the section."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the plan is read from SQLite's EXPLAIN QUERY PLAN")
+    with CaptureQueriesContext(connection) as queries:
+        selectors.featured_comments_for_section(section=site_tree["sections"][0])
+    (query,) = queries.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}")
+        plan = "\n".join(row[-1] for row in cursor.fetchall())
+    assert "comments_readercomment USING INDEX comments_featured " in plan
+    assert "SCAN" not in plan
