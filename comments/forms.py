@@ -60,10 +60,8 @@ class ReaderCommentForm(XtdCommentForm):
             {
                 "required": _("Please write your comment."),
                 "max_length": ngettext_lazy(
-                    "Your comment is too long: it may have at most %(limit_value)d character "
-                    "(it has %(show_value)d).",
-                    "Your comment is too long: it may have at most %(limit_value)d characters "
-                    "(it has %(show_value)d).",
+                    "Your comment is too long: it may have at most %(limit_value)d character (it has %(show_value)d).",
+                    "Your comment is too long: it may have at most %(limit_value)d characters (it has %(show_value)d).",
                     "limit_value",
                 ),
             }
@@ -176,9 +174,7 @@ class ReaderCommentForm(XtdCommentForm):
         if not parent_id or parent_id < 0:
             return 0
         parent = (
-            ReaderComment.objects.filter(
-                pk=parent_id, status=Status.PUBLISHED, object_pk=str(self.target_object.pk)
-            )
+            ReaderComment.objects.filter(pk=parent_id, status=Status.PUBLISHED, object_pk=str(self.target_object.pk))
             .select_related(None)
             .only("pk", "level", "content_type")
             .first()

@@ -145,6 +145,14 @@ class ReaderComment(XtdComment):
             models.Index(fields=["article", "status"], name="comments_article_status"),
             models.Index(fields=["status", "next_recheck_at"], name="comments_status_recheck"),
             models.Index(fields=["open_reports", "submitted_at"], name="comments_reported"),
+            # A section's "featured comments" list walks the published featured comments, most recently
+            # featured first, and stops at the first few on the section's articles. Partial: only the few
+            # featured comments are in it, so the planner prefers it to the status indexes.
+            models.Index(
+                fields=["status", "-featured_at"],
+                name="comments_featured",
+                condition=models.Q(featured_at__isnull=False),
+            ),
         ]
         permissions = [("moderate_readercomment", "Can moderate reader comments")]
 

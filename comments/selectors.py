@@ -14,11 +14,12 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Count, Q, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from articles.models import ArticlePage
+from articles.selectors import section_articles
 
 from .models import AkismetHealth, Commenter, CommentEvent, ReaderComment, Status, Trust, WordList
 
@@ -92,6 +93,25 @@ def published_thread(*, article: ArticlePage) -> Thread:
             rank.setdefault(comment.thread_id, position)
         roots.sort(key=lambda node: rank.get(node.comment.thread_id, len(featured)))
     return Thread(nodes=roots, count=len(nodes), featured=featured)
+
+
+def featured_comments_for_section(*, section, limit: int = 3) -> list[ReaderComment]:
+    """The most recently featured published comments on a section's live, public articles, with their
+    article, in one query.
+
+    It walks the partial "comments_featured" index (only featured comments are in it), most recently
+    featured first, and keeps those whose article passes an EXISTS on the section's published articles
+    (articles.selectors.section_articles: the section's path, and the same live/expired/restriction
+    rules as every listing, each a primary-key or unique-index lookup), stopping at `limit`. An
+    unpublished article takes its featured comments off the section at once."""
+    on_section = Exists(section_articles(section=section).order_by().filter(pk=OuterRef("article_id")))
+    return list(
+        ReaderComment.objects.filter(on_section, status=Status.PUBLISHED, featured_at__isnull=False)
+        .select_related(None)
+        .select_related("article")
+        .only("id", "user_name", "comment", "featured_at", "article")
+        .order_by("-featured_at", "-pk")[:limit]
+    )
 
 
 def featured_order(comment: ReaderComment):

@@ -40,9 +40,7 @@ def purge_old_spam() -> int:
 @task()
 def purge_discarded() -> int:
     hours = settings.COMMENTS["DISCARD_RETENTION_HOURS"]
-    return services.comments_purge(
-        status=Status.DISCARDED, changed_before=timezone.now() - timedelta(hours=hours)
-    )
+    return services.comments_purge(status=Status.DISCARDED, changed_before=timezone.now() - timedelta(hours=hours))
 
 
 def schedule_recheck(*, at: datetime | None) -> None:

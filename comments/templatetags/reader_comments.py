@@ -32,9 +32,7 @@ class CommentUrlizer(Urlizer):
 
     trailing_punctuation_chars = Urlizer.trailing_punctuation_chars + "\u060c\u061b\u061f\u06d4"
     wrapping_punctuation = [*Urlizer.wrapping_punctuation, ("\u00ab", "\u00bb")]
-    simple_url_2_re = re.compile(
-        r"^www\.|^(?!http)[a-z0-9][^@]+\.(com|edu|gov|int|mil|net|org)($|/.*)$", re.IGNORECASE
-    )
+    simple_url_2_re = re.compile(r"^www\.|^(?!http)[a-z0-9][^@]+\.(com|edu|gov|int|mil|net|org)($|/.*)$", re.IGNORECASE)
     url_template = '<bdi dir="ltr"><a href="{href}" rel="nofollow ugc">{url}</a></bdi>'
 
 
@@ -109,3 +107,26 @@ def web_link(url: str) -> str:
     """The commenter's website, only if it is an http(s) address (never javascript: and the like)."""
     url = (url or "").strip()
     return url if url.lower().startswith(("http://", "https://")) else ""
+
+
+# How long an excerpt on the section page may be (characters, an ellipsis after a cut).
+EXCERPT_CHARS = 140
+
+
+@register.inclusion_tag("comments/section_featured.html", takes_context=True)
+def section_featured_comments(context, section, limit=3):
+    """The section page's "featured comments" list: the most recently featured published comments on
+    its articles (selectors.featured_comments_for_section, one query), each with the commenter's name,
+    an excerpt and a link to the comment on its article. A template-level dependency: the articles app
+    knows nothing of comments, its section template loads this library."""
+    request = context.get("request")
+    items = [
+        {
+            "name": comment.user_name,
+            "text": comment.comment,
+            "url": f"{comment.article.get_url(request=request) or ''}#c{comment.pk}",
+            "article_title": comment.article.title,
+        }
+        for comment in selectors.featured_comments_for_section(section=section, limit=limit)
+    ]
+    return {"items": items, "excerpt_chars": EXCERPT_CHARS, "request": request}

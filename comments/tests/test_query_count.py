@@ -30,7 +30,9 @@ def test_article_page_query_count_is_the_same_with_0_and_200_comments(client, ar
 
     with django_assert_num_queries(empty):
         response = client.get(article.url)
-    assert response.content.decode().count('class="comment"') + response.content.decode().count(
-        'class="comment comment--staff"'
-    ) == 200
+    assert (
+        response.content.decode().count('class="comment"')
+        + response.content.decode().count('class="comment comment--staff"')
+        == 200
+    )
     assert "200 تعليق" in response.content.decode()

@@ -190,9 +190,7 @@ def snapshot() -> dict[str, set[str]]:
     }
 
 
-@pytest.mark.parametrize(
-    ("role", "may"), [("reporter", False), ("editor", True), ("moderator", True), ("admin", True)]
-)
+@pytest.mark.parametrize(("role", "may"), [("reporter", False), ("editor", True), ("moderator", True), ("admin", True)])
 def test_the_comment_bulk_actions_are_for_those_who_moderate(as_role, article, role, may):
     """Wagtail's bulk-action URL is shared by every model: a moderator (confined to the comments
     workspace) reaches the comments' bulk actions, and a reporter none of them."""

@@ -50,8 +50,8 @@ def test_no_reply_link_at_the_maximum_depth_and_deeper_replies_are_refused(clien
     deepest = ReaderCommentFactory(article=article, parent=middle)
     assert deepest.level == 2
     section = comments_section(client.get(article.url).content.decode())
-    assert f'/comments/reply/{middle.pk}/' in section
-    assert f'/comments/reply/{deepest.pk}/' not in section
+    assert f"/comments/reply/{middle.pk}/" in section
+    assert f"/comments/reply/{deepest.pk}/" not in section
     response = post_comment(article, reply_to=deepest.pk, comment="أعمق من المسموح")
     assert response.status_code == 200  # the form again, with the reason
     assert "لا يمكن الردّ على هذا التعليق" in response.content.decode()
@@ -95,7 +95,7 @@ def test_injection_is_rendered_inert(post_comment, article, fake_akismet, client
     ReaderCommentFactory(article=article, user_email="sara@example.com")
     post_comment(
         article,
-        name='<img src=x onerror=alert(1)>',
+        name="<img src=x onerror=alert(1)>",
         comment='<script>alert("x")</script>\n<a href="javascript:alert(1)">click</a> javascript:alert(2) https://ok.example/',
     )
     comment = ReaderComment.objects.latest("pk")
