@@ -107,6 +107,16 @@ def column(name, label, template, **kwargs):
     return cls(name, label=label, **kwargs)
 
 
+class UnderCommentsMixin:
+    """A workspace page whose breadcrumbs lead back to the comments listing."""
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("comments_admin:index"), "label": _("Comments")},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+
 class CommentIndexView(ModeratorRequiredMixin, generic.IndexView):
     """Every queue (pending, approved, spam, discarded, trash) of every edition, in one listing.
 
@@ -380,7 +390,7 @@ def edit_text(request, pk: int):
 # --- Privacy -------------------------------------------------------------------------------------
 
 
-class PrivacyView(ModeratorRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+class PrivacyView(UnderCommentsMixin, ModeratorRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
     """Find every comment left with an e-mail address; export, anonymise or erase them."""
 
     template_name = "comments/admin/privacy.html"
@@ -388,12 +398,6 @@ class PrivacyView(ModeratorRequiredMixin, WagtailAdminTemplateMixin, TemplateVie
 
     def get_page_title(self):
         return _("Commenters' personal data")
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [
-            {"url": reverse("comments_admin:index"), "label": _("Comments")},
-            {"url": "", "label": self.get_page_title()},
-        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -451,7 +455,7 @@ class WordListsForm(forms.Form):
     )
 
 
-class WordListsView(ModeratorRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+class WordListsView(UnderCommentsMixin, ModeratorRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
     """The banned and suspect word lists, edited by moderators."""
 
     template_name = "comments/admin/words.html"
@@ -459,12 +463,6 @@ class WordListsView(ModeratorRequiredMixin, WagtailAdminTemplateMixin, TemplateV
 
     def get_page_title(self):
         return _("Word lists")
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [
-            {"url": reverse("comments_admin:index"), "label": _("Comments")},
-            {"url": "", "label": self.get_page_title()},
-        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -486,7 +484,7 @@ class WordListsView(ModeratorRequiredMixin, WagtailAdminTemplateMixin, TemplateV
 # --- Commenters ----------------------------------------------------------------------------------
 
 
-class CommenterIndexView(ModeratorRequiredMixin, generic.IndexView):
+class CommenterIndexView(UnderCommentsMixin, ModeratorRequiredMixin, generic.IndexView):
     """Every commenter (one per e-mail address), searched by address, filtered by trust.
 
     The same number of queries whatever the rows: the approved count of every address on the page
@@ -505,12 +503,6 @@ class CommenterIndexView(ModeratorRequiredMixin, generic.IndexView):
 
     def get_page_title(self):
         return _("Commenters")
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [
-            {"url": reverse("comments_admin:index"), "label": _("Comments")},
-            {"url": "", "label": self.get_page_title()},
-        ]
 
     def search_queryset(self, queryset):
         """An address or its beginning, in any letter case (the unique index on the stored lower-case
