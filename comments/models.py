@@ -57,6 +57,8 @@ class Reason(models.TextChoices):
     SUSPECT_WORD = "suspect_word", _("Suspect word")
     PREMODERATED = "premoderated", _("Pre-moderated commenter")
     BANNED_COMMENTER = "banned_commenter", _("Banned commenter")
+    # Posted by an IP or e-mail address that was refused for the rate limit shortly before.
+    RATE_LIMITED_RETRY = "rate_limited_retry", _("Rate-limited retry")
 
 
 def reason_labels(codes) -> list[str]:
@@ -73,6 +75,7 @@ STICKY_REASONS = (
     Reason.SUSPECT_WORD,
     Reason.PREMODERATED,
     Reason.BANNED_COMMENTER,
+    Reason.RATE_LIMITED_RETRY,
 )
 
 # Reasons that make a comment spam whatever Akismet says (and for which Akismet is not asked at all).

@@ -65,6 +65,44 @@ def count_towards_rate_limit(request: HttpRequest) -> None:
             cache.add(key, 1, settings.COMMENTS["RATE_LIMIT_SECONDS"])
 
 
+def rate_limited_retry_keys(*, ip: str, email: str) -> list[str]:
+    keys = [f"comments:rate-refused:ip:{ip}"] if ip else []
+    email = (email or "").strip().lower()
+    if email:
+        keys.append(f"comments:rate-refused:email:{email}")
+    return keys
+
+
+def request_email(request: HttpRequest) -> str:
+    """The e-mail address a comment POST gives (a signed-in reader's own when the field is empty)."""
+    email = request.POST.get("email", "") or ""
+    if not email and request.user.is_authenticated:
+        email = request.user.email or ""
+    return email.strip()[:254]
+
+
+def remember_rate_limited(request: HttpRequest) -> None:
+    """A reader was refused for the rate limit: remember their IP and e-mail address for
+    COMMENTS["RATE_LIMITED_RETRY_MINUTES"], so that the comment they post once they are let through again
+    (the same text, as often as not, or a bot's next wave) waits for a moderator."""
+    minutes = settings.COMMENTS["RATE_LIMITED_RETRY_MINUTES"]
+    if not minutes:
+        return
+    keys = rate_limited_retry_keys(ip=client_ip(request), email=request_email(request))
+    cache.set_many(dict.fromkeys(keys, True), minutes * 60)
+
+
+def is_rate_limited_retry(*, ip: str, email: str) -> bool:
+    """Was this IP or e-mail address refused for the rate limit within the window?"""
+    keys = rate_limited_retry_keys(ip=ip, email=email)
+    return bool(keys) and bool(cache.get_many(keys))
+
+
+def forget_rate_limited(*, ip: str, email: str) -> None:
+    """Their next accepted comment carries the reason; the ones after it are judged as usual."""
+    cache.delete_many(rate_limited_retry_keys(ip=ip, email=email))
+
+
 def is_staff(user) -> bool:
     return bool(user and user.is_authenticated and (user.is_staff or user.has_perm("comments.moderate_readercomment")))
 

@@ -8,7 +8,7 @@
    is not there). Nothing is written for a refusal.
 2. Build the comment with everything needed to judge it later: status `unchecked`, the Akismet payload,
    IP, article, site, next recheck time, and the reasons known before Akismet is asked (a filled
-   honeypot, a repeat post).
+   honeypot, a repeat post, a first comment after being refused for the rate limit).
 3. Store it with a "received" history line and COMMIT. From here on, a reader told "received" has a row
    behind them: a process killed while Akismet answers leaves an unchecked comment that the recheck
    (`services.recheck_unchecked`) finds at `next_recheck_at` and judges.
@@ -95,6 +95,7 @@ def comment_post(*, request: HttpRequest, article: ArticlePage) -> Posted | Refu
     if not selectors.comments_open(article=article):
         return Refused("closed")
     if moderation.is_rate_limited(request):
+        moderation.remember_rate_limited(request)
         return Refused("rate_limited")
     form = _bound_form(request, article)
     if form.security_errors():
@@ -105,6 +106,8 @@ def comment_post(*, request: HttpRequest, article: ArticlePage) -> Posted | Refu
     comment = _build(form, request, article)
     services.comment_store_received(comment=comment)
     moderation.count_towards_rate_limit(request)
+    if Reason.RATE_LIMITED_RETRY in comment.hold_reasons:
+        moderation.forget_rate_limited(ip=comment.ip_address or "", email=comment.user_email)
     try:
         _judge(comment, request)
     except Exception:
@@ -146,6 +149,8 @@ def _build(form: ReaderCommentForm, request: HttpRequest, article: ArticlePage) 
         reasons.append(Reason.HONEYPOT)
     if is_repeat(text=comment.comment, email=comment.user_email, ip=payload["user_ip"], now=now):
         reasons.append(Reason.REPEAT_POST)
+    if moderation.is_rate_limited_retry(ip=payload["user_ip"], email=comment.user_email):
+        reasons.append(Reason.RATE_LIMITED_RETRY)
     matches = words.find(comment.comment, selectors.word_lists())
     comment.word_matches = [asdict(match) for match in matches]
     kinds = {match.kind for match in matches}

@@ -319,6 +319,9 @@ COMMENTS = {
     # Per-IP rate limit: at most RATE_LIMIT_COUNT comments per RATE_LIMIT_SECONDS.
     "RATE_LIMIT_COUNT": env_int("COMMENTS_RATE_LIMIT_COUNT", 5),
     "RATE_LIMIT_SECONDS": env_int("COMMENTS_RATE_LIMIT_SECONDS", 300),
+    # A reader (IP or e-mail address) refused for the rate limit has the next comment accepted from them
+    # within this many minutes held as a "rate-limited retry" (0: no such hold).
+    "RATE_LIMITED_RETRY_MINUTES": env_int("COMMENTS_RATE_LIMITED_RETRY_MINUTES", 60),
     # REMOTE_ADDR values of reverse proxies whose X-Forwarded-For is believed.
     "TRUSTED_PROXIES": env_list("COMMENTS_TRUSTED_PROXIES"),
     "SPAM_RETENTION_DAYS": env_int("COMMENTS_SPAM_RETENTION_DAYS", 15),
