@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
@@ -211,6 +212,16 @@ def search_comments(qs: QuerySet[ReaderComment], term: str) -> QuerySet[ReaderCo
             | Q(ip_address__startswith=term)
         )
     return filter_by_email(qs, term)
+
+
+# Bumped (services.comment_counts_changed) after every change to a comment's status, its open reports, or
+# the set of comments: cached counts are kept under the generation they were counted in, so the next
+# read after a change counts again, in every process, while counts between changes stay cached.
+COUNTS_GENERATION_KEY = "comments:counts:generation"
+
+
+def counts_generation() -> int:
+    return cache.get(COUNTS_GENERATION_KEY) or 0
 
 
 def status_counts(*, site_id: int | None = None) -> dict[str, int]:

@@ -12,6 +12,7 @@ Each service:
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site as DjangoSite
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -70,6 +72,23 @@ def purge_article_cache(*, article: ArticlePage | None) -> None:
         logger.exception("Could not purge the cache for article %s", article.pk)
 
 
+def comment_counts_changed() -> None:
+    """A comment's status, its open reports or the set of comments changed: start a new generation of
+    the queue counts (tabs, menu badge, dashboard), in every process that shares the cache. Now, and
+    again once the change commits: a count read between the two (before the commit) could otherwise
+    be kept under the new generation with the old figures."""
+    _new_counts_generation()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_new_counts_generation)
+
+
+def _new_counts_generation() -> None:
+    try:
+        cache.set(selectors.COUNTS_GENERATION_KEY, time.time_ns(), None)
+    except Exception:  # a cache outage must not undo a decision; the counts expire on their own
+        logger.exception("Could not refresh the comment counts")
+
+
 def _record(
     comment: ReaderComment, kind: str, *, actor=None, verdict: str = "", note: str = "", reasons=None, **statuses
 ):
@@ -96,6 +115,7 @@ def _set_status(comment: ReaderComment, status: Status, *, actor=None, note: str
     if status != Status.UNCHECKED:
         comment.next_recheck_at = None
     comment.save()
+    comment_counts_changed()
     _record(comment, EventKind.STATUS_CHANGED, actor=actor, note=note, from_status=previous, to_status=status)
     if actor is not None:
         _clear_reports(comment, actor=actor)
@@ -123,6 +143,7 @@ def _clear_reports(comment: ReaderComment, *, actor) -> int:
     cleared = CommentReport.objects.filter(comment=comment, cleared_at__isnull=True).update(cleared_at=timezone.now())
     comment.open_reports = 0
     comment.save(update_fields=["open_reports"])
+    comment_counts_changed()
     _record(comment, EventKind.REPORTS_CLEARED, actor=actor)
     return cleared
 
@@ -156,6 +177,7 @@ def report_comment(
         )
         comment.open_reports += 1
         comment.save(update_fields=["open_reports"])
+        comment_counts_changed()
         _record(comment, EventKind.READER_REPORT, note=reason)
         threshold = settings.COMMENTS["REPORTS_TO_HOLD"]
         held = bool(threshold) and comment.open_reports >= threshold
@@ -287,6 +309,7 @@ def recheck(*, comment: ReaderComment, actor: AbstractBaseUser | None = None, re
         comment.save()
         _record(comment, EventKind.RECHECKED, actor=actor, verdict=result.verdict, reasons=comment.hold_reasons)
         if comment.status != previous:
+            comment_counts_changed()
             _record(comment, EventKind.STATUS_CHANGED, actor=actor, from_status=previous, to_status=comment.status)
             if Status.PUBLISHED in (previous, comment.status):
                 purge_article_cache(article=comment.article)
@@ -370,6 +393,7 @@ def reply_as_staff(*, parent: ReaderComment, actor: AbstractBaseUser, text: str)
         wagtail_site_id=parent.wagtail_site_id,
     )
     reply.save()
+    comment_counts_changed()
     _record(reply, EventKind.STATUS_CHANGED, actor=actor, to_status=Status.PUBLISHED, note=gettext_noop("staff reply"))
     purge_article_cache(article=reply.article)
     notifications.staff_replied(reply, parent)
@@ -497,6 +521,7 @@ def comment_store_received(*, comment: ReaderComment) -> ReaderComment:
     must commit here; a caller's transaction around it would roll the comment back with any later error."""
     with transaction.atomic(durable=True):
         comment.save()
+        comment_counts_changed()
         commenter_seen(email=comment.user_email)
         CommentEvent.objects.create(
             comment=comment,
@@ -530,6 +555,7 @@ def comment_record_first_verdict(
     if status != Status.UNCHECKED:
         comment.next_recheck_at = None
     comment.save()
+    comment_counts_changed()
     if status == Status.PUBLISHED and not comment.is_staff_reply:
         commenter_auto_trust(email=comment.user_email)
     CommentEvent.objects.create(
@@ -552,6 +578,7 @@ def comment_delete(*, comment: ReaderComment) -> None:
     """Delete one comment with its history; through the model, so that xtd's child rows go with it and
     the thread stays consistent."""
     comment.delete()
+    comment_counts_changed()
 
 
 def comments_purge(*, status: Status, changed_before: datetime) -> int:

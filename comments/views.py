@@ -33,7 +33,6 @@ from django_comments_xtd.models import max_thread_level_for_content_type
 from articles.models import ArticlePage
 
 from . import moderation, notices, notifications, posting, selectors, services
-from .admin.selectors import forget_status_counts
 from .models import ReaderComment, ReportReason, Status
 
 logger = logging.getLogger(__name__)
@@ -247,8 +246,6 @@ def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
                 reader_key=hashlib.sha256(token.encode()).hexdigest(),
                 ip_address=moderation.client_ip(request) or None,
             )
-            if outcome.held:
-                forget_status_counts()
             if outcome.accepted:
                 notices.add(request, messages.SUCCESS, _("Thank you: the moderators will look at this comment."))
             else:

@@ -2,7 +2,7 @@
 
 The admin views never change a comment themselves: a row action, a bulk action on selected rows and
 a bulk action on everything matching the filter all go through `moderate()`, which calls the service
-(history, cache purge and Akismet reports happen there) and then refreshes the cached counts.
+(history, cache purge, Akismet reports and the queue counts happen there).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from django_tasks import task
 
 from .. import services
 from ..models import ReaderComment, Status
-from .selectors import forget_status_counts
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +93,6 @@ def moderate(*, comments: Iterable[ReaderComment], action: str, actor) -> int:
             logger.exception("Moderation action %s failed on comment %s", action, comment.pk)
             continue
         done += 1
-    forget_status_counts()
     return done
 
 
@@ -119,9 +117,7 @@ def moderate_in_background(*, ids: list[int], action: str, actor_id: int) -> int
 
 
 def reply(*, parent: ReaderComment, actor, text: str) -> ReaderComment:
-    reply = services.reply_as_staff(parent=parent, actor=actor, text=text)
-    forget_status_counts()
-    return reply
+    return services.reply_as_staff(parent=parent, actor=actor, text=text)
 
 
 def edit_text(*, comment: ReaderComment, actor, text: str) -> ReaderComment:

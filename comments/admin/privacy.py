@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from .. import services
-from .selectors import comments_by_email, forget_status_counts
+from .selectors import comments_by_email
 
 
 def export_comments(*, email: str) -> list[dict[str, Any]]:
@@ -61,7 +61,6 @@ def erase_comments(*, email: str) -> int:
         services.comment_delete(comment=comment)
         services.purge_article_cache(article=article)
         count += 1
-    forget_status_counts()
     return count
 
 

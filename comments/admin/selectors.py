@@ -1,7 +1,7 @@
 """Read paths of the moderators' workspace (Wagtail admin), built on comments/selectors.py.
 
 Counts that are shown everywhere (the menu badge, the queue tabs, the dashboard) come from one
-GROUP BY, cached briefly, so a busy queue does not count the table on every click. A listing page's
+GROUP BY, cached until a comment changes, so a busy queue does not count the table on every click. A listing page's
 extra figures (approved comments per commenter) are fetched for the whole page in one query.
 """
 
@@ -41,7 +41,8 @@ QUEUE_LABELS = {
     "reported": _("Reported"),
 }
 COUNTS_CACHE_KEY = "comments:admin:status-counts"
-COUNTS_CACHE_SECONDS = 30
+# A safety net only: every change bumps the counts' generation (selectors.COUNTS_GENERATION_KEY).
+COUNTS_CACHE_SECONDS = 300
 
 
 # --- Counts --------------------------------------------------------------------------------------
@@ -71,13 +72,16 @@ def approved_count(counts: dict[str, int], email: str) -> int:
 
 
 def status_counts_cached() -> dict[str, int]:
-    """Comments per status, and the reported ones under "reported", at most COUNTS_CACHE_SECONDS old
-    (the menu badge is on every admin page)."""
-    counts = cache.get(COUNTS_CACHE_KEY)
+    """Comments per status, and the reported ones under "reported" (the menu badge is on every admin
+    page). Counted once per generation: a comment posted, judged, moderated, reported or deleted starts
+    a new one (services.comment_counts_changed), so the counts are exact right after a change and cost
+    one cache read between changes."""
+    key = f"{COUNTS_CACHE_KEY}:{selectors.counts_generation()}"
+    counts = cache.get(key)
     if counts is None:
         counts = selectors.status_counts()
         counts[REPORTED_QUEUE] = reported_count()
-        cache.set(COUNTS_CACHE_KEY, counts, COUNTS_CACHE_SECONDS)
+        cache.set(key, counts, COUNTS_CACHE_SECONDS)
     return counts
 
 
@@ -103,11 +107,6 @@ def open_report_reasons(comment_ids: list[int]) -> dict[int, list[tuple[str, int
     for comment_id, reason, n in sorted(rows):
         found.setdefault(comment_id, []).append((str(labels.get(reason, reason)), n))
     return found
-
-
-def forget_status_counts() -> None:
-    """After a moderator acts, the tabs and the badge should show it at once."""
-    cache.delete(COUNTS_CACHE_KEY)
 
 
 def queue_counts(counts: dict[str, int]) -> dict[str, int]:
