@@ -34,6 +34,7 @@ from ..admin_scope import is_moderator_only
 from ..models import Commenter, ReaderComment, Trust
 from . import actions, privacy
 from .filters import CommenterFilterSet, CommentFilterSet
+from .pagination import QueuePaginator
 from .selectors import (
     QUEUE_LABELS,
     REPORTED_QUEUE,
@@ -122,7 +123,8 @@ class CommentIndexView(ModeratorRequiredMixin, generic.IndexView):
 
     The page costs the same number of queries with 5 rows as with 200: the article comes with the
     row (a join), the approved count for every commenter on the page comes from one GROUP BY, and the
-    queue counts from the briefly cached status counts."""
+    queue counts from the cached status counts. Nor does it count the table for the pages: the
+    paginator fetches one row more than it shows (see pagination.py)."""
 
     model = ReaderComment
     filterset_class = CommentFilterSet
@@ -133,6 +135,7 @@ class CommentIndexView(ModeratorRequiredMixin, generic.IndexView):
     results_template_name = "comments/admin/index_results.html"
     table_class = CommentTable
     table_classname = "listing nr-comments"
+    paginator_class = QueuePaginator
     header_icon = "comment"
     page_title = gettext_lazy("Comments")
     # Search goes through selectors.search_comments (an IP or an address through its index).
@@ -195,6 +198,30 @@ class CommentIndexView(ModeratorRequiredMixin, generic.IndexView):
             return DEFAULT_PER_PAGE
         return wanted if wanted in PER_PAGE_CHOICES else DEFAULT_PER_PAGE
 
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        """The queue's cached count gives the number of pages when the listing is a whole queue."""
+        known = self.queue_counts[self.queue] if self.is_whole_queue else None
+        return self.paginator_class(
+            queryset, per_page, orphans=0, allow_empty_first_page=allow_empty_first_page, known_count=known
+        )
+
+    @cached_property
+    def is_whole_queue(self) -> bool:
+        """No search and no filter but the queue: the tab's count is the listing's."""
+        if self.is_searching:
+            return False
+        self.filters.form.is_valid()
+        for name, value in self.filters.form.cleaned_data.items():
+            if isinstance(value, slice):
+                value = value.start or value.stop
+            if name != "queue" and value not in (None, "", []):
+                return False
+        return True
+
+    @cached_property
+    def queue_counts(self) -> dict[str, int]:
+        return queue_counts(status_counts_cached())
+
     @cached_property
     def columns(self):
         return [
@@ -244,7 +271,7 @@ class CommentIndexView(ModeratorRequiredMixin, generic.IndexView):
             )
             row.nr_article_url = self.queue_url(article=row.article_id) if row.article_id else ""
             row.nr_inspect_url = reverse("comments_admin:inspect", args=[row.pk])
-        counts = queue_counts(status_counts_cached())
+        counts = self.queue_counts
         context.update(
             rows=rows,
             queue=self.queue,
