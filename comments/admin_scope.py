@@ -5,9 +5,9 @@ document and snippet choosers, the admin's pages/images/documents API, the repor
 workflow task chooser and more: most of them only ask for `wagtailadmin.access_admin`. A moderator needs
 none of that, and every one of them shows unpublished work. So for a moderator (a user whose permissions
 are the Moderators group's and no more: an editor who also moderates keeps an editor's admin) everything
-under the admin is refused except what moderating needs: the dashboard, the comments workspace, their own
-account, signing out, and the admin's script catalogue, icon sprite and dismissed-tips store that the
-admin's pages load.
+under the admin is refused except what moderating needs: the dashboard, the comments workspace, the
+comment word lists (a setting), their own account, signing out, and the admin's script catalogue, icon
+sprite and dismissed-tips store that the admin's pages load.
 """
 
 from __future__ import annotations
@@ -17,14 +17,15 @@ from wagtail.admin.auth import permission_denied
 
 MODERATE = "comments.moderate_readercomment"
 
-# The Moderators group's permissions (comments/migrations/0050_newsroom_roles.py). A user who has the
-# moderating one and nothing beyond these is a moderator only.
+# The Moderators group's permissions (comments/migrations/0050_newsroom_roles.py and
+# 0060_word_lists_setting.py). A user who has the moderating one and nothing beyond these is a moderator only.
 MODERATOR_PERMISSIONS = frozenset(
     {
         "wagtailadmin.access_admin",
         "comments.moderate_readercomment",
         "comments.view_readercomment",
         "comments.change_readercomment",
+        "comments.change_commentwordlists",
     }
 )
 
@@ -45,6 +46,9 @@ MODERATOR_ADMIN_VIEWS = frozenset(
     }
 )
 MODERATOR_ADMIN_NAMESPACES = frozenset({"comments_admin"})
+# Wagtail's settings share one URL for every setting: moderators may edit the comment word lists only.
+SETTINGS_EDIT_VIEW = "wagtailsettings:edit"
+MODERATOR_SETTINGS = frozenset({("comments", "commentwordlists")})
 # Wagtail's bulk actions share one URL for every model: moderators may use the comments' ones only.
 BULK_ACTION_VIEW = "wagtail_bulk_action"
 MODERATOR_BULK_ACTION_APPS = frozenset({"comments"})
@@ -67,6 +71,9 @@ def moderator_may_open(resolver_match) -> bool:
         return True
     if resolver_match.view_name == BULK_ACTION_VIEW:
         return resolver_match.kwargs.get("app_label") in MODERATOR_BULK_ACTION_APPS
+    if resolver_match.view_name == SETTINGS_EDIT_VIEW:
+        kwargs = resolver_match.kwargs
+        return (kwargs.get("app_name"), kwargs.get("model_name")) in MODERATOR_SETTINGS
     return bool(set(resolver_match.namespaces) & MODERATOR_ADMIN_NAMESPACES)
 
 

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from django.apps import AppConfig
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 from django_comments.signals import comment_was_posted, comment_will_be_posted
 
@@ -56,6 +56,13 @@ class CommentsConfig(AppConfig):
         comment_was_posted.disconnect(xtd_views.on_comment_was_posted, sender=TmpXtdComment)
 
         add_comments_panel_to_articles()
+
+        # Saving the word lists (Wagtail's settings view or `manage.py comment_words`) starts a new cache
+        # generation, so every process matches against the new lists at once.
+        from .models import CommentWordLists  # noqa: PLC0415 (models load after the app registry)
+        from .services import word_lists_saved  # noqa: PLC0415 (imports models)
+
+        post_save.connect(word_lists_saved, sender=CommentWordLists, dispatch_uid="comments_word_lists_saved")
 
         # The periodic jobs, enqueued by core's scheduler (`manage.py run_scheduler`). Their modules import
         # the models, which cannot load before the app registry.

@@ -11,13 +11,19 @@ this table, where they can share an index.
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_comments_xtd.models import XtdComment
+from wagtail.admin.panels import FieldPanel, HelpPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from articles.models import ArticlePage
+from articles.text import strip_bidi_controls
+
+from .words import parse_terms
 
 
 class Status(models.TextChoices):
@@ -279,28 +285,62 @@ class WordListKind(models.TextChoices):
     SUSPECT = "suspect", _("Suspect words")
 
 
-class WordList(models.Model):
-    """A moderators' word list: one term or phrase per line. Banned: the comment goes to spam without
-    asking Akismet; suspect: it is held for a moderator. Matching is in comments/words.py."""
+@register_setting(icon="warning")
+class CommentWordLists(BaseGenericSetting):
+    """The moderators' banned and suspect word lists, one per installation (as WordPress's
+    `disallowed_keys` and `moderation_keys`), edited under Settings in the admin: one term or phrase
+    per line. Banned: the comment goes to spam without asking Akismet; suspect: it is held for a
+    moderator. Matching is in comments/words.py; Wagtail's log keeps who changed the lists and when.
 
-    kind = models.CharField(_("list"), max_length=8, choices=WordListKind.choices, unique=True)
-    terms = models.TextField(_("terms"), blank=True, help_text=_("One word or phrase per line."))
-    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
+    Saving keeps each list tidy (one term per line, blank lines and duplicates after the Arabic
+    normaliser dropped) and, through `comments.services.word_lists_saved`, makes every process match
+    against the new lists from the next comment on."""
+
+    banned = models.TextField(
+        _("banned words"),
         blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        help_text=_(
+            "One word or phrase per line, Arabic or English. A comment with one goes to spam; Akismet is not asked."
+        ),
     )
+    suspect = models.TextField(
+        _("suspect words"),
+        blank=True,
+        help_text=_("One word or phrase per line, Arabic or English. A comment with one is held for a moderator."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    panels = [
+        HelpPanel(
+            content=_(
+                "Terms match whole words through the Arabic normaliser: diacritics, tatweel, alef and hamza "
+                "forms, ى/ي, ligatures and Arabic-Indic digits make no difference, and attached prefixes "
+                "(و ف ب ل ك ال) and pronoun suffixes are recognised. The lists apply to comments posted from "
+                "the moment they are saved."
+            )
+        ),
+        FieldPanel("banned", widget=forms.Textarea(attrs={"rows": 12, "dir": "auto"})),
+        FieldPanel("suspect", widget=forms.Textarea(attrs={"rows": 12, "dir": "auto"})),
+    ]
 
     class Meta:
-        verbose_name = _("word list")
-        verbose_name_plural = _("word lists")
+        verbose_name = _("comment word lists")
+        verbose_name_plural = _("comment word lists")
 
     def __str__(self) -> str:
-        return str(self.get_kind_display())
+        return str(self._meta.verbose_name)
+
+    def save(self, *args, **kwargs):
+        self.banned = "\n".join(parse_terms(strip_bidi_controls(self.banned or "")))
+        self.suspect = "\n".join(parse_terms(strip_bidi_controls(self.suspect or "")))
+        super().save(*args, **kwargs)
+
+    def terms(self) -> dict[str, list[str]]:
+        """{kind: terms}, the shape comments/words.py matches against."""
+        return {
+            WordListKind.BANNED.value: self.banned.splitlines(),
+            WordListKind.SUSPECT.value: self.suspect.splitlines(),
+        }
 
 
 class Trust(models.TextChoices):

@@ -22,7 +22,7 @@ from django.utils import timezone
 from articles.models import ArticlePage
 from articles.selectors import section_articles
 
-from .models import AkismetHealth, Commenter, CommentEvent, ReaderComment, Status, Trust, WordList
+from .models import AkismetHealth, Commenter, CommentEvent, CommentWordLists, ReaderComment, Status, Trust
 
 # What the public thread needs from each row (no e-mail, no IP: they never reach a public template).
 PUBLIC_FIELDS = (
@@ -250,6 +250,23 @@ def due_for_recheck(*, now: datetime, limit: int) -> list[ReaderComment]:
     )
 
 
+# Bumped (services.word_lists_saved) whenever the word lists are saved, from the admin or the command.
+WORDS_GENERATION_KEY = "comments:words:generation"
+# A safety net for a cache that processes do not share (development's per-process memory).
+WORDS_CACHE_SECONDS = 300
+
+
 def word_lists() -> dict[str, list[str]]:
-    """The banned and suspect terms ({kind: terms}), one query."""
-    return {word_list.kind: word_list.terms.splitlines() for word_list in WordList.objects.all()}
+    """The banned and suspect terms ({kind: terms}) every posted comment is matched against: from the
+    cache, kept under the lists' generation, so a save is seen by every process from the next comment
+    on; one query when the generation is new."""
+    key = f"comments:words:{cache.get(WORDS_GENERATION_KEY) or 0}"
+    lists = cache.get(key)
+    if lists is None:
+        lists = CommentWordLists.load().terms()
+        cache.set(key, lists, WORDS_CACHE_SECONDS)
+    return lists
+
+
+def word_lists_setting() -> CommentWordLists:
+    return CommentWordLists.load()

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 from django_comments_xtd.models import max_thread_level_for_content_type
 from wagtail.contrib.frontend_cache.utils import purge_page_from_cache
+from wagtail.log_actions import log
 
 from articles.models import ArticlePage
 from articles.text import strip_bidi_controls
@@ -44,10 +45,8 @@ from .models import (
     Status,
     Trust,
     Verdict,
-    WordList,
     WordListKind,
 )
-from .words import parse_terms
 
 logger = logging.getLogger(__name__)
 
@@ -400,19 +399,34 @@ def reply_as_staff(*, parent: ReaderComment, actor: AbstractBaseUser, text: str)
     return reply
 
 
-def set_word_list(*, kind: str, text: str, actor: AbstractBaseUser | None) -> WordList:
-    """Replace a word list (the admin screen and `manage.py comment_words`). The terms are kept one per
-    line, blank lines and duplicates (after the Arabic normaliser) dropped."""
-    terms = parse_terms(strip_bidi_controls(text))
-    word_list, _created = WordList.objects.update_or_create(
-        kind=WordListKind(kind),
-        defaults={
-            "terms": "\n".join(terms),
-            "updated_at": timezone.now(),
-            "updated_by": actor if actor is not None and actor.is_authenticated else None,
-        },
-    )
-    return word_list
+def set_word_list(*, kind: str, text: str, actor: AbstractBaseUser | None) -> list[str]:
+    """Replace one word list (`manage.py comment_words`; the admin edits both through Wagtail's settings
+    view). Saved through the setting, so the terms are kept tidy, the change is in Wagtail's log like an
+    edit in the admin, and matching sees it at once. Returns the terms kept."""
+    field = WordListKind(kind).value
+    with transaction.atomic():
+        setting = selectors.word_lists_setting()
+        setting = type(setting).objects.select_for_update().get(pk=setting.pk)
+        setattr(setting, field, text)
+        setting.save()
+        log(setting, "wagtail.edit", user=actor if actor is not None and actor.is_authenticated else None)
+    return setting.terms()[field]
+
+
+def word_lists_saved(**kwargs) -> None:
+    """Connected to the word-lists setting's post_save (comments/apps.py): whoever saved it (Wagtail's
+    settings view, `set_word_list`), every process matches against the new lists from the next comment
+    on. Now and after the commit, as for the queue counts."""
+    _new_word_lists_generation()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_new_word_lists_generation)
+
+
+def _new_word_lists_generation() -> None:
+    try:
+        cache.set(selectors.WORDS_GENERATION_KEY, time.time_ns(), None)
+    except Exception:
+        logger.exception("Could not refresh the cached word lists")
 
 
 # --- Featured comments -----------------------------------------------------------------------------------

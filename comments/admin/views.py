@@ -467,45 +467,14 @@ class PrivacyView(UnderCommentsMixin, ModeratorRequiredMixin, WagtailAdminTempla
 # --- Word lists ----------------------------------------------------------------------------------
 
 
-class WordListsForm(forms.Form):
-    banned = forms.CharField(
-        label=gettext_lazy("Banned words"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 12, "dir": "auto"}),
-        help_text=gettext_lazy("One word or phrase per line. A comment with one goes to spam; Akismet is not asked."),
-    )
-    suspect = forms.CharField(
-        label=gettext_lazy("Suspect words"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 12, "dir": "auto"}),
-        help_text=gettext_lazy("One word or phrase per line. A comment with one is held for a moderator."),
-    )
+WORD_LISTS_URL_ARGS = ("comments", "commentwordlists")
 
 
-class WordListsView(UnderCommentsMixin, ModeratorRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
-    """The banned and suspect word lists, edited by moderators."""
-
-    template_name = "comments/admin/words.html"
-    header_icon = "warning"
-
-    def get_page_title(self):
-        return _("Word lists")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        if "form" not in context:
-            lists = selectors.word_lists()
-            context["form"] = WordListsForm(initial={kind: "\n".join(terms) for kind, terms in lists.items()})
-        return context
-
-    def post(self, request, *args, **kwargs):
-        form = WordListsForm(request.POST)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form))
-        for kind in ("banned", "suspect"):
-            services.set_word_list(kind=kind, text=form.cleaned_data[kind], actor=request.user)
-        messages.success(request, _("The word lists are saved; they apply to comments posted from now on."))
-        return redirect(reverse("comments_admin:words"))
+@permission_required(MODERATE)
+def word_lists(request):
+    """The word lists are a Wagtail setting now (Settings → Comment word lists); the workspace's old
+    address leads there."""
+    return redirect(reverse("wagtailsettings:edit", args=WORD_LISTS_URL_ARGS))
 
 
 # --- Commenters ----------------------------------------------------------------------------------
@@ -638,7 +607,7 @@ class CommentViewSet(ViewSet):
             path("<int:pk>/reply/", reply, name="reply"),
             path("<int:pk>/edit/", edit_text, name="edit"),
             path("privacy/", PrivacyView.as_view(), name="privacy"),
-            path("words/", WordListsView.as_view(), name="words"),
+            path("words/", word_lists, name="words"),
             path("commenters/", CommenterIndexView.as_view(), name="commenters"),
             path("commenters/results/", CommenterIndexView.as_view(results_only=True), name="commenters_results"),
             path("commenters/<int:pk>/", CommenterView.as_view(), name="commenter"),

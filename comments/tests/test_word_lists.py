@@ -1,14 +1,17 @@
 """Banned and suspect word lists: Arabic spelling variants, attached prefixes and pronoun suffixes,
 whole words only; banned goes to spam without asking Akismet, suspect is held; the queue shows which
-term matched and where; the lists come from the admin screen or `manage.py comment_words`."""
+term matched and where; the lists are a Wagtail setting moderators edit, or come from `manage.py comment_words`."""
 
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from wagtail.models import ModelLogEntry
 
-from comments import services
-from comments.models import ReaderComment, Reason, Status, WordList
+from comments import selectors, services
+from comments.models import CommentWordLists, ReaderComment, Reason, Status
 from comments.words import find
 
 LISTS = {"banned": ["خنزير", "ابن الكلب", "idiot", "كازينو 777"], "suspect": ["مؤامرة"]}
@@ -79,14 +82,87 @@ def test_a_suspect_word_holds_the_comment_and_the_queue_highlights_it(
     assert "كلمة مشبوهة" in html  # the reason label
 
 
+SETTING = "/admin/settings/comments/commentwordlists/"
+
+
+def user_in(group: str | None, name: str) -> User:
+    user = User.objects.create_user(name, f"{name}@example.com", "secret-pass-123")
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def edit_lists(client, **lists):
+    """Open the setting as Wagtail's admin does (its address leads to the one row) and save it."""
+    page = client.get(SETTING, follow=True)
+    assert page.status_code == 200, page.status_code
+    data = {"banned": "", "suspect": "", **lists}
+    return client.post(page.redirect_chain[-1][0], data, follow=True)
+
+
 @pytest.mark.django_db
-def test_moderators_edit_the_lists_in_the_admin(client, moderator):
-    page = client.get("/admin/comments/words/")
-    assert page.status_code == 200
-    client.post("/admin/comments/words/", {"banned": "كلمة\n\nكلمة\nعبارة ممنوعة", "suspect": "رابط"})
-    assert WordList.objects.get(kind="banned").terms == "كلمة\nعبارة ممنوعة"
-    banned = WordList.objects.get(kind="banned")
-    assert banned.updated_by == moderator
+@pytest.mark.parametrize("group", ["Moderators", "Editors"])
+def test_moderators_and_editors_edit_the_lists_as_a_wagtail_setting(client, group):
+    user = user_in(group, "desk")
+    client.force_login(user)
+    # The workspace's tab and its old address lead to the setting.
+    assert client.get("/admin/comments/words/", follow=True).redirect_chain[-1][0].startswith(SETTING)
+    response = edit_lists(client, banned="كلمة\n\nكلمة\nعبارة  ممنوعة", suspect="رابط\nlink")
+    assert response.status_code == 200
+    lists = CommentWordLists.load()
+    assert lists.banned == "كلمة\nعبارة ممنوعة"  # blank lines, duplicates and runs of spaces dropped
+    assert lists.suspect == "رابط\nlink"
+    # Wagtail's log says who changed them.
+    entry = ModelLogEntry.objects.filter(content_type__model="commentwordlists").latest("timestamp")
+    assert (entry.action, entry.user) == ("wagtail.edit", user)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("group", ["Reporters", None])
+def test_reporters_and_readers_cannot_open_or_change_the_lists(client, group):
+    services.set_word_list(kind="banned", text="خنزير", actor=None)
+    client.force_login(user_in(group, "someone"))
+    setting = CommentWordLists.load()
+    url = f"{SETTING}{setting.pk}/"
+    assert client.get(url).status_code in (302, 403)
+    client.post(url, {"banned": "", "suspect": "شيء"})
+    assert client.get("/admin/comments/words/").status_code in (302, 403)
+    setting.refresh_from_db()
+    assert (setting.banned, setting.suspect) == ("خنزير", "")
+
+
+@pytest.mark.django_db
+def test_a_moderator_has_the_lists_and_nothing_more_of_the_settings(client, moderator):
+    assert "comments.change_commentwordlists" in moderator.get_all_permissions()
+    home = client.get("/admin/").content.decode()
+    assert SETTING in home  # in the menu
+    # Another setting (the site's) stays out of reach.
+    assert client.get("/admin/settings/articles/newsroomsettings/", follow=True).redirect_chain[-1][0] == "/admin/"
+
+
+@pytest.mark.django_db
+def test_a_change_applies_to_the_next_comment_at_once(client, moderator, post_comment, article, fake_akismet):
+    known = "known@example.com"
+    post_comment(article, comment="كلام عن الكازينو", email=known)  # matched against empty lists (now cached)
+    assert ReaderComment.objects.latest("pk").status != Status.SPAM
+
+    edit_lists(client, banned="كازينو")
+    client.logout()  # the next comment comes from a reader
+    post_comment(article, comment="تعال إلى الكازينو الليلة", email=known)
+    assert ReaderComment.objects.latest("pk").status == Status.SPAM
+    assert ReaderComment.objects.latest("pk").hold_reasons == [Reason.BANNED_WORD]
+
+
+@pytest.mark.django_db
+def test_another_process_sees_a_saved_list_through_the_shared_generation(django_assert_num_queries):
+    services.set_word_list(kind="suspect", text="قديمة", actor=None)
+    assert selectors.word_lists()["suspect"] == ["قديمة"]
+    with django_assert_num_queries(0):  # cached between changes
+        selectors.word_lists()
+    # Another process saved the lists: the row changed under this process, and the shared generation moved.
+    CommentWordLists.objects.update(suspect="جديدة")
+    cache.set(selectors.WORDS_GENERATION_KEY, 12345, None)
+    assert selectors.word_lists()["suspect"] == ["جديدة"]
 
 
 @pytest.mark.django_db
@@ -95,7 +171,9 @@ def test_the_command_replaces_a_list_from_a_file(tmp_path):
     source = tmp_path / "moderation_keys.txt"
     source.write_text("\ufeffمؤامرة\nfake news\n\n", encoding="utf-8")
     call_command("comment_words", "suspect", str(source))
-    assert WordList.objects.get(kind="suspect").terms == "مؤامرة\nfake news"
+    assert CommentWordLists.load().suspect == "مؤامرة\nfake news"
+    assert selectors.word_lists()["suspect"] == ["مؤامرة", "fake news"]
+    assert ModelLogEntry.objects.filter(content_type__model="commentwordlists", action="wagtail.edit").exists()
     (tmp_path / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))
     with pytest.raises(CommandError):
         call_command("comment_words", "banned", str(tmp_path / "latin1.txt"))

@@ -29,6 +29,5 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {file}") from error
         except UnicodeDecodeError as error:
             raise CommandError(f"{file} is not UTF-8 text: save it as UTF-8 and run the command again") from error
-        word_list = services.set_word_list(kind=kind, text=text, actor=None)
-        count = len(word_list.terms.splitlines()) if word_list.terms else 0
-        self.stdout.write(f"{kind}: {count} terms")
+        terms = services.set_word_list(kind=kind, text=text, actor=None)
+        self.stdout.write(f"{kind}: {len(terms)} terms")
