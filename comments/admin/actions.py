@@ -18,6 +18,7 @@ from django_tasks import task
 
 from .. import services
 from ..models import ReaderComment, Status
+from .filters import matching_comments
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,15 @@ class Action:
             and (comment.open_reports > 0 or not self.reported_only)
             and (self.featured is None or bool(comment.featured_at) == self.featured)
         )
+
+    def applicable(self, queryset: QuerySet[ReaderComment]) -> QuerySet[ReaderComment]:
+        """`applies`, as a filter: the comments of `queryset` the action means something for."""
+        queryset = queryset.filter(status__in=self.applies_to)
+        if self.reported_only:
+            queryset = queryset.filter(open_reports__gt=0)
+        if self.featured is not None:
+            queryset = queryset.filter(featured_at__isnull=not self.featured)
+        return queryset
 
 
 ACTIONS: dict[str, Action] = {
@@ -96,24 +106,38 @@ def moderate(*, comments: Iterable[ReaderComment], action: str, actor) -> int:
     return done
 
 
-def moderate_matching(*, queryset: QuerySet[ReaderComment], action: str, actor) -> tuple[int, bool]:
-    """Bulk action on everything a filter matches. Small sets are done now; large ones by the worker
-    so the moderator's request does not time out. Returns (count done or queued, queued?)."""
-    ids = list(queryset.filter(status__in=ACTIONS[action].applies_to).order_by().values_list("pk", flat=True))
-    if len(ids) <= INLINE_BULK_LIMIT:
-        return moderate(comments=ReaderComment.objects.filter(pk__in=ids), action=action, actor=actor), False
-    moderate_in_background.enqueue(ids=ids, action=action, actor_id=actor.pk)
-    return len(ids), True
+# Comments fetched and moderated at a time by a bulk action on everything matching a filter.
+BATCH_SIZE = 200
+
+
+def moderate_in_batches(*, queryset: QuerySet[ReaderComment], action: str, actor) -> int:
+    """Apply `action` to every comment of `queryset` it applies to, BATCH_SIZE at a time in primary-key
+    order (each batch a keyset query: what a batch changed never shifts the next one), so that a
+    hundred thousand comments never sit in memory at once. Each comment goes through `moderate`, so
+    through the same services and history lines as a row's button."""
+    queryset = ACTIONS[action].applicable(queryset).select_related("article").order_by("pk")
+    done, last = 0, 0
+    while True:
+        batch = list(queryset.filter(pk__gt=last)[:BATCH_SIZE])
+        if not batch:
+            return done
+        done += moderate(comments=batch, action=action, actor=actor)
+        last = batch[-1].pk
 
 
 @task()
 def moderate_in_background(*, ids: list[int], action: str, actor_id: int) -> int:
+    """Selected comments, more than INLINE_BULK_LIMIT of them."""
     actor = get_user_model().objects.filter(pk=actor_id).first()
-    done = 0
-    for start in range(0, len(ids), 500):
-        batch = ReaderComment.objects.filter(pk__in=ids[start : start + 500])
-        done += moderate(comments=batch, action=action, actor=actor)
-    return done
+    return moderate_in_batches(queryset=ReaderComment.objects.filter(pk__in=ids), action=action, actor=actor)
+
+
+@task()
+def moderate_matching_in_background(*, query: dict[str, list[str]], action: str, actor_id: int) -> int:
+    """Every comment the listing's filters and search (`query`, as the listing had them) match, when
+    there are more than INLINE_BULK_LIMIT: walked in batches by the worker."""
+    actor = get_user_model().objects.filter(pk=actor_id).first()
+    return moderate_in_batches(queryset=matching_comments(query), action=action, actor=actor)
 
 
 def reply(*, parent: ReaderComment, actor, text: str) -> ReaderComment:

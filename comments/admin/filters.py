@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -115,3 +117,19 @@ class CommenterFilterSet(WagtailFilterSet):
     class Meta:
         model = Commenter
         fields = ["trust"]
+
+
+def matching_comments(query: QueryDict | dict[str, list[str]]) -> QuerySet[ReaderComment]:
+    """Every comment the listing shows for `query` (its filters and its search, all pages), unordered:
+    what a bulk action on "everything matching" acts on, in the request or later in the worker."""
+    if not isinstance(query, QueryDict):
+        data = QueryDict(mutable=True)
+        for key, values in query.items():
+            data.setlist(key, list(values))
+        query = data
+    base = ReaderComment.objects.all()
+    queryset = CommentFilterSet(data=query, queryset=base).filter_queryset(base)
+    search = (query.get("q") or "").strip()
+    if search:
+        queryset = selectors.search_comments(queryset, search)
+    return queryset.order_by()

@@ -10,6 +10,7 @@ from django.test import Client
 
 from articles.tests.factories import ArticlePageFactory
 from comments.admin import actions as admin_actions
+from comments.admin.bulk_actions import SAMPLE_SIZE
 from comments.models import CommentEvent, EventKind, ReaderComment, Status
 from comments.tests.factories import ReaderCommentFactory
 
@@ -175,12 +176,56 @@ def test_bulk_action_on_everything_matching_the_filter(client, moderator, site_t
 
 def test_a_large_matching_set_goes_to_the_task_worker(client, moderator, article, monkeypatch):
     monkeypatch.setattr(admin_actions, "INLINE_BULK_LIMIT", 2)
+    monkeypatch.setattr(admin_actions, "BATCH_SIZE", 2)
     comments = ReaderCommentFactory.create_batch(3, article=article, status=Status.HELD)
     url = BULK.format(action="trash") + "?queue=pending&id=all&next=/admin/comments/"
     response = client.post(url, follow=True)
     # The test settings run tasks at once; in production `manage.py db_worker` does.
     assert [status_of(c) for c in comments] == [Status.TRASH] * 3
     assert [str(m) for m in response.context["messages"]] == ["«نقل إلى المهملات»: ستُعالَج 3 تعليقات في الخلفية."]
+
+
+@pytest.mark.parametrize("matching", [5, 60])
+def test_the_everything_matching_confirmation_shows_a_count_and_a_sample_at_a_fixed_cost(
+    client, moderator, article, django_assert_num_queries, matching
+):
+    ReaderCommentFactory.create_batch(matching, article=article, status=Status.HELD)
+    ReaderCommentFactory(article=article, status=Status.PUBLISHED)  # not in the pending queue
+    url = BULK.format(action="spam") + "?queue=pending&id=all&next=/admin/comments/"
+    client.get(url)  # warm the per-process caches
+
+    # Session, user, permissions, Wagtail's profile, the COUNT, the sample (with articles), the locales,
+    # the menu's look-ups: the same for 5 or 60 comments.
+    with django_assert_num_queries(CONFIRM_QUERY_COUNT):
+        response = client.get(url)
+    assert response.context["total"] == matching
+    assert len(response.context["items"]) == min(matching, SAMPLE_SIZE)
+    html = response.content.decode()
+    assert f"{matching} تعليق" in html or f"{matching} تعليقات" in html
+    if matching > SAMPLE_SIZE:
+        assert "و40 تعليقًا آخر" in html
+
+
+CONFIRM_QUERY_COUNT = 11
+
+
+def test_everything_matching_is_done_in_batches_with_the_same_history(client, moderator, article, monkeypatch):
+    monkeypatch.setattr(admin_actions, "BATCH_SIZE", 2)
+    comments = ReaderCommentFactory.create_batch(5, article=article, status=Status.HELD)
+    batches = []
+    moderate = admin_actions.moderate
+    monkeypatch.setattr(
+        admin_actions,
+        "moderate",
+        lambda *, comments, **kw: batches.append(len(comments)) or moderate(comments=comments, **kw),
+    )
+    response = client.post(BULK.format(action="spam") + "?queue=pending&id=all&next=/admin/comments/", follow=True)
+    assert batches == [2, 2, 1]
+    assert [status_of(c) for c in comments] == [Status.SPAM] * 5
+    for comment in comments:
+        line = CommentEvent.objects.get(comment=comment, kind=EventKind.STATUS_CHANGED)
+        assert (line.from_status, line.to_status, line.actor) == (Status.HELD, Status.SPAM, moderator)
+    assert [str(m) for m in response.context["messages"]] == ["«وسم كمزعج»: 5 تعليقات."]
 
 
 def test_reply_as_staff_is_published_at_once(client, moderator, article):
