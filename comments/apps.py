@@ -29,6 +29,15 @@ def add_comments_panel_to_articles():
     ]
 
 
+def add_history_to_word_lists(model):
+    """The word lists' page lists their last changes. Added from here: the panel is admin code, which
+    the models module does not import."""
+    from .admin.panels import WordListsHistoryPanel  # noqa: PLC0415 (imports Wagtail's admin)
+
+    if not any(isinstance(panel, WordListsHistoryPanel) for panel in model.panels):
+        model.panels = [*model.panels, WordListsHistoryPanel(heading=_("Recent changes"))]
+
+
 class CommentsConfig(AppConfig):
     name = "comments"
     verbose_name = _("Comments")
@@ -63,6 +72,7 @@ class CommentsConfig(AppConfig):
         from .services import word_lists_saved  # noqa: PLC0415 (imports models)
 
         post_save.connect(word_lists_saved, sender=CommentWordLists, dispatch_uid="comments_word_lists_saved")
+        add_history_to_word_lists(CommentWordLists)
 
         # The periodic jobs, enqueued by core's scheduler (`manage.py run_scheduler`). Their modules import
         # the models, which cannot load before the app registry.

@@ -1,4 +1,5 @@
-"""Comment panels in other parts of the admin: the dashboard's, and the one on an article's edit page.
+"""Comment panels in other parts of the admin: the dashboard's, the one on an article's edit page, and
+the word lists' history on their setting's page.
 
 `ArticleCommentsPanel` is a FieldPanel for `comments_open` (so the open/closed switch is saved with
 the page, in its revision, like any other field) that also shows the article's comment counts per
@@ -12,11 +13,18 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, Panel
 from wagtail.admin.ui.components import Component
 
 from .. import selectors
-from .selectors import QUEUE_LABELS, article_counts, last_akismet_check, pending_count, spam_per_day
+from .selectors import (
+    QUEUE_LABELS,
+    article_counts,
+    last_akismet_check,
+    pending_count,
+    spam_per_day,
+    word_lists_history,
+)
 
 MODERATE = "comments.moderate_readercomment"
 CHART_HEIGHT = 80
@@ -48,6 +56,19 @@ class ArticleCommentsPanel(FieldPanel):
                 for queue, label in QUEUE_LABELS.items()
             ]
             context["can_moderate"] = self.request.user.has_perm(MODERATE)
+            return context
+
+
+class WordListsHistoryPanel(Panel):
+    """The last changes to the word lists (who and when, from Wagtail's log) on the lists' own page,
+    where moderators, who cannot open the admin's site history, see them."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "comments/admin/word_lists_history_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            context["entries"] = word_lists_history(setting=self.instance) if self.instance.pk else []
             return context
 
 

@@ -14,11 +14,21 @@ from django.db.models import Count, Max, Min, QuerySet
 from django.db.models.functions import Lower, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import ModelLogEntry
 
 from articles.models import ArticlePage
 
 from .. import selectors
-from ..models import Commenter, CommentEvent, CommentReport, EventKind, ReaderComment, ReportReason, Status
+from ..models import (
+    Commenter,
+    CommentEvent,
+    CommentReport,
+    CommentWordLists,
+    EventKind,
+    ReaderComment,
+    ReportReason,
+    Status,
+)
 
 # The queues a moderator switches between. "pending" is held + unchecked; status DESC puts
 # "unchecked" (Akismet never answered) before "held" in it: those are the ones nobody has judged yet.
@@ -210,3 +220,14 @@ def commenter_profile(*, commenter: Commenter, limit: int = 200) -> dict:
         "comments": list(comments.select_related("article").order_by("-submitted_at", "-pk")[:limit]),
         "events": list(commenter.events.select_related("actor").order_by("-created_at", "-pk")),
     }
+
+
+# --- Word lists ----------------------------------------------------------------------------------
+
+
+def word_lists_history(*, setting: CommentWordLists, limit: int = 10) -> list[ModelLogEntry]:
+    """The last changes to the word lists from Wagtail's log (the admin's and `comment_words`'), newest
+    first, with who made them (empty: the command line)."""
+    return list(
+        ModelLogEntry.objects.for_instance(setting).select_related("user").order_by("-timestamp", "-pk")[:limit]
+    )

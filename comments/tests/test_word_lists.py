@@ -115,6 +115,9 @@ def test_moderators_and_editors_edit_the_lists_as_a_wagtail_setting(client, grou
     # Wagtail's log says who changed them.
     entry = ModelLogEntry.objects.filter(content_type__model="commentwordlists").latest("timestamp")
     assert (entry.action, entry.user) == ("wagtail.edit", user)
+    # ...and the lists' page shows it (moderators cannot open the admin's site history).
+    history = response.content.decode().split("آخر التغييرات", 1)[1]
+    assert "<bdi>desk</bdi>" in history
 
 
 @pytest.mark.django_db
