@@ -8,6 +8,7 @@ tomorrow are judged by the same rules.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import ipaddress
 import re
 from typing import Any
@@ -66,10 +67,12 @@ def count_towards_rate_limit(request: HttpRequest) -> None:
 
 
 def rate_limited_retry_keys(*, ip: str, email: str) -> list[str]:
+    """The cache keys of a refused reader: their IP, and their address hashed (whatever a reader typed
+    in the field, the key stays short and plain)."""
     keys = [f"comments:rate-refused:ip:{ip}"] if ip else []
     email = (email or "").strip().lower()
     if email:
-        keys.append(f"comments:rate-refused:email:{email}")
+        keys.append(f"comments:rate-refused:email:{hashlib.sha256(email.encode()).hexdigest()}")
     return keys
 
 
