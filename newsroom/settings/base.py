@@ -281,8 +281,8 @@ MEDIA_URL = "/media/"
 # Uploads (images, documents, renditions): files under MEDIA_ROOT, or, with AWS_STORAGE_BUCKET_NAME set, an
 # S3-compatible bucket (AWS S3, Cloudflare R2, MinIO...) that every web and worker machine shares.
 MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-# The origin media is served from when it is not this site's (the Content-Security-Policy allows it).
-MEDIA_ORIGIN = ""
+# Where media is served from when it is not this site (the Content-Security-Policy allows it).
+MEDIA_ORIGINS = []
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 if AWS_STORAGE_BUCKET_NAME:
     if importlib.util.find_spec("storages") is None or importlib.util.find_spec("boto3") is None:
@@ -315,13 +315,14 @@ if AWS_STORAGE_BUCKET_NAME:
         },
     }
     if s3_custom_domain:
-        MEDIA_ORIGIN = f"https://{s3_custom_domain}"
+        MEDIA_ORIGINS = [f"https://{s3_custom_domain}"]
     elif s3_endpoint_url:
-        MEDIA_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(s3_endpoint_url))
+        MEDIA_ORIGINS = ["{0.scheme}://{0.netloc}".format(urlsplit(s3_endpoint_url))]
     else:
-        # AWS's virtual-hosted URLs (path-style ones are on the endpoint's host, covered above).
-        region_part = f".{s3_region}" if s3_region else ""
-        MEDIA_ORIGIN = f"https://{AWS_STORAGE_BUCKET_NAME}.s3{region_part}.amazonaws.com"
+        # AWS's virtual-hosted URLs: the global host name, and the region's.
+        MEDIA_ORIGINS = [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"]
+        if s3_region:
+            MEDIA_ORIGINS.append(f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{s3_region}.amazonaws.com")
 STORAGES = {
     "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -539,7 +540,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
         # data: for the small inline SVG/PNG images browsers and Wagtail's image placeholders use.
-        "img-src": [SELF, "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
         "font-src": [SELF],
         "connect-src": [SELF],
         "frame-src": [SELF, *embed_frame_origins],
@@ -560,7 +561,7 @@ ADMIN_CONTENT_SECURITY_POLICY = {
     "script-src": [SELF, UNSAFE_INLINE],
     "style-src": [SELF, UNSAFE_INLINE],
     # blob: for the image uploader's previews.
-    "img-src": [SELF, "data:", "blob:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
+    "img-src": [SELF, "data:", "blob:", *MEDIA_ORIGINS],
     "font-src": [SELF, "data:"],
     "connect-src": [SELF],
     "frame-src": [SELF, *embed_frame_origins],

@@ -133,9 +133,7 @@ def lagging_replica(primary_url: str, copy) -> int:
 
 
 def check(primary_url: str, replica_url: str, pk: int) -> dict:
-    return json.loads(
-        run(CHECK.replace("PK", str(pk)), DATABASE_URL=primary_url, DATABASE_REPLICA_URLS=replica_url)
-    )
+    return json.loads(run(CHECK.replace("PK", str(pk)), DATABASE_URL=primary_url, DATABASE_REPLICA_URLS=replica_url))
 
 
 def assert_routed(report: dict) -> None:
@@ -205,4 +203,3 @@ def test_postgresql_primary_and_replica():
     finally:
         for database in (replica_name, primary_name):
             postgres_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)', primary_url)
-
