@@ -48,7 +48,7 @@ from modelsearch import signal_handlers as search_signals
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, PageViewRestriction, Site
-from wagtail.search.backends import get_search_backend
+from wagtail.search.backends import get_search_backends
 from wagtail.signal_handlers import disable_reference_index_auto_update
 from wagtail.tasks import update_reference_index_task
 
@@ -1144,8 +1144,9 @@ class Importer:
     # --- The end ---
 
     def _reindex(self) -> None:
-        """The search index and Wagtail's reference index, once, for what was imported."""
-        backend = get_search_backend()
+        """The search index and Wagtail's reference index, once, for what was imported. Every search backend:
+        the database's index (the readers' search reads it) and OpenSearch's when one is configured."""
+        backends = list(get_search_backends(with_auto_update=True))
         Image = get_image_model()
         for model, ids in (
             (ArticlePage, self.imported_pages),
@@ -1158,7 +1159,8 @@ class Importer:
                     objects = objects.prefetch_related("tags")
                 objects = list(objects)
                 if objects:
-                    backend.add_bulk(model, objects)
+                    for backend in backends:
+                        backend.add_bulk(model, objects)
                     for obj in objects:
                         # Wagtail's own deferred path (one task per saved object), for the worker.
                         update_reference_index_task.enqueue(model._meta.app_label, model._meta.model_name, str(obj.pk))

@@ -4,12 +4,15 @@ Environment-specific files (dev, test, production) import this module and change
 Everything an operator sets is read from the environment; see README.md, "Configuration".
 """
 
+import importlib.util
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -137,27 +140,59 @@ TEMPLATES = [
 
 # DATABASE_URL unset: a SQLite file beside the code, so a newcomer needs nothing else.
 # WAL journal mode (set on every connection by init_command below) lets readers and a writer work at once.
+SQLITE_OPTIONS = {
+    # A busy database makes a writer wait (up to 20 s) instead of failing a reader's comment.
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+
+
+def database_settings(config: dict) -> dict:
+    """One entry of DATABASES from dj-database-url's parse, with SQLite's tuning when it is SQLite."""
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config.setdefault("OPTIONS", {})
+        config["OPTIONS"].update(SQLITE_OPTIONS)
+        config["CONN_MAX_AGE"] = 0
+        config["CONN_HEALTH_CHECKS"] = False
+    return config
+
+
+DATABASE_CONN_MAX_AGE = env_int("DATABASE_CONN_MAX_AGE", 60)
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+    "default": database_settings(
+        dj_database_url.config(
+            default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+            conn_max_age=DATABASE_CONN_MAX_AGE,
+            conn_health_checks=True,
+        )
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].update(
-        {
-            # A busy database makes a writer wait (up to 20 s) instead of failing a reader's comment.
-            "timeout": 20,
-            "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        }
-    )
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
-else:
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     INSTALLED_APPS.append("django.contrib.postgres")
+
+# Read replicas (PostgreSQL streaming replicas of DATABASE_URL), comma-separated URLs: reader pages read
+# from them, everything else from the primary (newsroom/database_routing.py says exactly what). Unset:
+# one database, no router.
+DATABASE_REPLICAS = []
+for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    alias = f"replica{number}"
+    DATABASES[alias] = database_settings(
+        dj_database_url.parse(url, conn_max_age=DATABASE_CONN_MAX_AGE, conn_health_checks=True)
+    )
+    # The test runner makes no database of its own for a replica: it reads the test database.
+    DATABASES[alias]["TEST"] = {"MIRROR": "default"}
+    DATABASE_REPLICAS.append(alias)
+# Seconds a browser that has just written (a comment, a sign-in) keeps reading from the primary: longer
+# than the replicas' usual lag.
+DATABASE_REPLICA_PIN_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", 5)
+if DATABASE_REPLICAS:
+    DATABASE_ROUTERS = ["newsroom.database_routing.PrimaryReplicaRouter"]
+    # Before the session and authentication middleware, so their reads follow the request's choice.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "newsroom.database_routing.ReadReplicaMiddleware",
+    )
 
 DATABASE_IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 
@@ -182,13 +217,36 @@ else:
         }
     }
 
-# Background work (comment rechecks, purges, search index updates) goes through django-tasks.
-# The database is the queue by default (`manage.py db_worker` runs it); tests run tasks at once.
-TASKS = {
-    "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
-    }
-}
+# Sessions: with Redis, read from the cache and written through to the database, so a sign-in survives
+# Redis evicting or losing its keys (and a cache cleared on publishing does not sign editors out).
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Background work (comment rechecks, purges, search index updates) goes through django-tasks; tests run
+# tasks at once. TASKS_QUEUE picks the queue:
+# - "database" (the default without REDIS_URL): django-tasks-db, the database is the queue, worked through
+#   by `manage.py db_worker --queue-name "*"`;
+# - "redis" (the default with REDIS_URL): RQ through django-tasks-rq, worked through by
+#   `manage.py rqworker default --with-scheduler` (the scheduler runs deferred tasks, such as rechecks,
+#   when they are due), on TASKS_REDIS_URL. The queue is kept off the database, so workers on other
+#   machines add no load to the primary.
+TASKS_QUEUE = os.environ.get("TASKS_QUEUE", "") or ("redis" if REDIS_URL else "database")
+if TASKS_QUEUE == "redis":
+    # A queue must not lose jobs: give it a Redis (or database number) whose maxmemory-policy is
+    # noeviction, apart from the cache's, which may evict (see README, "Growing beyond one machine").
+    TASKS_REDIS_URL = os.environ.get("TASKS_REDIS_URL", "") or REDIS_URL
+    if not TASKS_REDIS_URL:
+        raise ImproperlyConfigured("TASKS_QUEUE=redis needs TASKS_REDIS_URL or REDIS_URL.")
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+    # django-tasks-rq's job class, so `rqworker` needs no --job-class.
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+    # newsroom/task_queue.py: a task enqueued in a transaction reaches Redis when it commits.
+    TASKS = {"default": {"BACKEND": "newsroom.task_queue.OnCommitRQBackend", "QUEUES": ["default"]}}
+elif TASKS_QUEUE == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+else:
+    raise ImproperlyConfigured(f"TASKS_QUEUE must be 'database' or 'redis', not {TASKS_QUEUE!r}.")
 # Finished task rows (successful or failed) are deleted by the scheduler's daily job after this many days.
 TASK_RESULT_RETENTION_DAYS = env_int("TASK_RESULT_RETENTION_DAYS", 14)
 
@@ -220,8 +278,53 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# Uploads (images, documents, renditions): files under MEDIA_ROOT, or, with AWS_STORAGE_BUCKET_NAME set, an
+# S3-compatible bucket (AWS S3, Cloudflare R2, MinIO...) that every web and worker machine shares.
+MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Where media is served from when it is not this site (the Content-Security-Policy allows it).
+MEDIA_ORIGINS = []
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    if importlib.util.find_spec("storages") is None or importlib.util.find_spec("boto3") is None:
+        raise ImproperlyConfigured(
+            "AWS_STORAGE_BUCKET_NAME is set but django-storages and boto3 are not installed: "
+            "pip install -r requirements-optional.txt"
+        )
+    s3_endpoint_url = os.environ.get("AWS_S3_ENDPOINT_URL", "")  # lower case: read by no library
+    s3_region = os.environ.get("AWS_S3_REGION_NAME", "")
+    s3_custom_domain = os.environ.get("AWS_S3_CUSTOM_DOMAIN", "")
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            # Credentials are not settings: boto3 reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the
+            # machine's role) from the environment itself.
+            "endpoint_url": s3_endpoint_url or None,
+            "region_name": s3_region or None,
+            # A CDN or a public bucket's own host name in front of the bucket (media.example.com).
+            "custom_domain": s3_custom_domain or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            # A news site's pictures are public: plain URLs that a CDN can cache, no expiring signatures.
+            "querystring_auth": False,
+            # No per-object ACL (R2 and buckets with "object ownership" refuse them): the bucket's policy decides.
+            "default_acl": None,
+            # Never replace a file: an upload with a taken name gets a new one, so a URL always shows the
+            # same bytes and may be cached for a year.
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000"},
+        },
+    }
+    if s3_custom_domain:
+        MEDIA_ORIGINS = [f"https://{s3_custom_domain}"]
+    elif s3_endpoint_url:
+        MEDIA_ORIGINS = ["{0.scheme}://{0.netloc}".format(urlsplit(s3_endpoint_url))]
+    else:
+        # AWS's virtual-hosted URLs: the global host name, and the region's.
+        MEDIA_ORIGINS = [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"]
+        if s3_region:
+            MEDIA_ORIGINS.append(f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{s3_region}.amazonaws.com")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -237,6 +340,74 @@ WAGTAILSEARCH_BACKENDS = {
         **({"SEARCH_CONFIG": "ar_en"} if DATABASE_IS_POSTGRES else {}),
     }
 }
+# OpenSearch or Elasticsearch for the admin's search (pages, images, documents, snippets) when a URL is
+# given. The database index stays beside it, kept up to date as well: the readers' search (articles/search.py)
+# ranks articles with the database's own full-text search over it.
+SEARCH_CLIENT_MODULES = {"opensearch": "opensearchpy", "elasticsearch": "elasticsearch"}
+SEARCH_BACKEND_MODULES = {
+    "opensearch": "wagtail.search.backends.opensearch2",
+    "elasticsearch": "wagtail.search.backends.elasticsearch8",
+}
+search_engine = "opensearch" if os.environ.get("OPENSEARCH_URL") else "elasticsearch"
+search_urls = env_list("OPENSEARCH_URL") or env_list("ELASTICSEARCH_URL")
+if search_urls:
+    if importlib.util.find_spec(SEARCH_CLIENT_MODULES[search_engine]) is None:
+        raise ImproperlyConfigured(
+            f"{search_engine.upper()}_URL is set but its client is not installed: "
+            "pip install -r requirements-optional.txt"
+        )
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": SEARCH_BACKEND_MODULES[search_engine],
+            "URLS": search_urls,
+            "INDEX_PREFIX": os.environ.get("SEARCH_INDEX_PREFIX", "newsroom_"),
+            "TIMEOUT": env_int("SEARCH_TIMEOUT", 5),
+            "INDEX_SETTINGS": {
+                "settings": {
+                    "analysis": {
+                        "filter": {
+                            "arabic_stop": {"type": "stop", "stopwords": "_arabic_"},
+                            "english_stop": {"type": "stop", "stopwords": "_english_"},
+                            "english_stemmer": {"type": "stemmer", "language": "english"},
+                        },
+                        "analyzer": {
+                            # Every text field, at index and query time: both editions share one index,
+                            # so Arabic and English words each get their own language's treatment, as
+                            # PostgreSQL's ar_en configuration does. decimal_digit folds Arabic-Indic digits
+                            # to ASCII and arabic_normalization folds alef forms, alef maqsura, tatweel and
+                            # tashkeel, as articles/text.py's normaliser does (and ة to ه, which it does
+                            # only with NEWSROOM_SEARCH_FOLD_TA_MARBUTA); arabic_stem is Lucene's light
+                            # stemmer (prefixes such as ال و ب, suffixes such as ات ون ها).
+                            "default": {
+                                "type": "custom",
+                                "tokenizer": "standard",
+                                "filter": [
+                                    "lowercase",
+                                    "decimal_digit",
+                                    "arabic_stop",
+                                    "arabic_normalization",
+                                    "arabic_stem",
+                                    "english_stop",
+                                    "english_stemmer",
+                                ],
+                            },
+                            # Autocomplete (titles as they are typed): normalised, not stemmed.
+                            "edgengram_analyzer": {
+                                "type": "custom",
+                                "tokenizer": "standard",
+                                "filter": ["lowercase", "decimal_digit", "arabic_normalization", "edgengram"],
+                            },
+                        },
+                    }
+                }
+            },
+        },
+        "database": {
+            "BACKEND": "wagtail.search.backends.database",
+            **({"SEARCH_CONFIG": "ar_en"} if DATABASE_IS_POSTGRES else {}),
+        },
+    }
+
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"avif": "avif", "webp": "webp"}
 # No wrapper with an inline `style` (the Content-Security-Policy refuses inline styles); site.css gives the
 # embedded player its 16:9 shape instead.
@@ -372,7 +543,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
         # data: for the small inline SVG/PNG images browsers and Wagtail's image placeholders use.
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
         "font-src": [SELF],
         "connect-src": [SELF],
         "frame-src": [SELF, *embed_frame_origins],
@@ -393,7 +564,7 @@ ADMIN_CONTENT_SECURITY_POLICY = {
     "script-src": [SELF, UNSAFE_INLINE],
     "style-src": [SELF, UNSAFE_INLINE],
     # blob: for the image uploader's previews.
-    "img-src": [SELF, "data:", "blob:"],
+    "img-src": [SELF, "data:", "blob:", *MEDIA_ORIGINS],
     "font-src": [SELF, "data:"],
     "connect-src": [SELF],
     "frame-src": [SELF, *embed_frame_origins],
