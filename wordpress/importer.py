@@ -1059,6 +1059,8 @@ class Importer:
             comment_obj.sync_derived_fields()
             ReaderComment.objects.filter(pk=comment_obj.pk).update(
                 comment=comment_obj.comment,
+                text_html=comment_obj.text_html,
+                text_html_version=comment_obj.text_html_version,
                 user_name=comment_obj.user_name,
                 user_email=comment_obj.user_email,
                 status=comment_obj.status,
