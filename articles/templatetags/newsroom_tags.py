@@ -9,14 +9,16 @@ page, a unit test) they fall back to the defaults: Western digits, no Hijri date
 from __future__ import annotations
 
 import datetime
+import functools
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import dateformat, timezone, translation
+from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -27,7 +29,7 @@ from wagtail.models import Site
 from articles.models import NavigationSettings, NewsroomSettings, SectionPage
 from articles.selectors import breaking_news as breaking_news_selector
 from articles.selectors import most_read as most_read_selector
-from articles.selectors import with_card_data
+from articles.selectors import request_memo, with_card_data
 from articles.services import content_generation
 from articles.text import to_arabic_indic
 
@@ -46,18 +48,49 @@ def _newsroom_settings(context) -> NewsroomSettings | None:
 
 def _uses_arabic_digits(context) -> bool:
     """Arabic-Indic digits only on the Arabic edition and only when the outlet chose them."""
-    if translation.get_language() != "ar":
-        return False
-    site_settings = _newsroom_settings(context)
-    return bool(site_settings and site_settings.digits == NewsroomSettings.DIGITS_ARABIC_INDIC)
+    return _date_style(context).arabic_indic
+
+
+@dataclass(frozen=True)
+class DateStyle:
+    """How this request shows dates: the language, the outlet's digits, whether the Hijri date is shown
+    and the language's format strings. Read once per request and language (`_date_style`): an article
+    with fifty comments shows some sixty dates, and each used to look the settings and formats up again."""
+
+    language: str
+    arabic_indic: bool
+    show_hijri: bool
+    formats: dict[str, str]
+
+
+def _date_style(context) -> DateStyle:
+    language = translation.get_language() or "ar"
+
+    def compute() -> DateStyle:
+        site_settings = _newsroom_settings(context)
+        return DateStyle(
+            language=language,
+            arabic_indic=bool(
+                language == "ar" and site_settings and site_settings.digits == NewsroomSettings.DIGITS_ARABIC_INDIC
+            ),
+            show_hijri=bool(site_settings and site_settings.show_hijri_date),
+            formats={
+                name: get_format(name)
+                for name in ("DATE_FORMAT", "DATETIME_FORMAT", "TIME_FORMAT", "MONTH_DAY_FORMAT")
+            },
+        )
+
+    return request_memo(context.get("request"), ("date-style", language), compute)
 
 
 def localise_digits(text, *, arabic_indic: bool) -> str:
     return to_arabic_indic(text) if arabic_indic else str(text)
 
 
+@functools.lru_cache(maxsize=4096)
 def hijri_date(day: datetime.date, *, language: str) -> str | None:
-    """The Umm al-Qura date, such as "4 رمضان 1446 هـ"; None outside the calendar's range (1924–2077)."""
+    """The Umm al-Qura date, such as "4 رمضان 1446 هـ"; None outside the calendar's range (1924–2077).
+    Remembered per day and language (a thread's comments share a few days)."""
     try:
         hijri = Gregorian(day.year, day.month, day.day).to_hijri()
     except OverflowError:
@@ -80,18 +113,16 @@ def news_date(context, value, with_time: bool = False, hijri: bool = True) -> Sa
     else:
         day = value
         with_time = False
-    language = translation.get_language() or "ar"
-    arabic_indic = _uses_arabic_digits(context)
-    shown = date_format(value, "DATETIME_FORMAT" if with_time else "DATE_FORMAT")
-    shown = localise_digits(shown, arabic_indic=arabic_indic)
+    style = _date_style(context)
+    shown = dateformat.format(value, style.formats["DATETIME_FORMAT" if with_time else "DATE_FORMAT"])
+    shown = localise_digits(shown, arabic_indic=style.arabic_indic)
     machine = value.replace(microsecond=0).isoformat() if isinstance(value, datetime.datetime) else value.isoformat()
     html = format_html('<time datetime="{}">{}</time>', machine, shown)
-    site_settings = _newsroom_settings(context) if hijri else None
-    if site_settings and site_settings.show_hijri_date:
-        hijri = hijri_date(day, language=language)
+    if hijri and style.show_hijri:
+        hijri = hijri_date(day, language=style.language)
         if hijri:
             html += format_html(
-                ' <span class="hijri-date">({})</span>', localise_digits(hijri, arabic_indic=arabic_indic)
+                ' <span class="hijri-date">({})</span>', localise_digits(hijri, arabic_indic=style.arabic_indic)
             )
     return html
 
@@ -103,8 +134,11 @@ def news_time(context, value) -> SafeString:
     if not value:
         return mark_safe("")
     local = timezone.localtime(value) if timezone.is_aware(value) else value
-    shown = date_format(local, "TIME_FORMAT" if local.date() == timezone.localdate() else "MONTH_DAY_FORMAT")
-    shown = localise_digits(shown, arabic_indic=_uses_arabic_digits(context))
+    style = _date_style(context)
+    shown = dateformat.format(
+        local, style.formats["TIME_FORMAT" if local.date() == timezone.localdate() else "MONTH_DAY_FORMAT"]
+    )
+    shown = localise_digits(shown, arabic_indic=style.arabic_indic)
     machine = local.replace(microsecond=0).isoformat()
     return format_html('<time class="news-time" datetime="{}">{}</time>', machine, shown)
 
