@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -14,3 +15,11 @@ class ArticlesConfig(AppConfig):
         page_published.connect(signals.warm_renditions_on_publish, dispatch_uid="articles-warm-renditions")
         for signal in (page_published, page_unpublished, post_page_move):
             signal.connect(signals.bump_content_generation, dispatch_uid=f"articles-generation-{id(signal)}")
+        # What the cached site chrome and <head> metadata are made of: an editor's change shows at once.
+        for model in signals.CHROME_MODELS:
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    signals.bump_content_generation,
+                    sender=model,
+                    dispatch_uid=f"articles-generation-{model.__name__}-{id(signal)}",
+                )

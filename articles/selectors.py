@@ -152,12 +152,12 @@ def articles_by_tag(*, tag: Tag, locale: Locale) -> QuerySet[ArticlePage]:
     return published_articles(locale=locale).filter(tagged_items__tag=tag)
 
 
-def breaking_news(*, locale: Locale | int) -> list[ArticlePage]:
+def breaking_news(*, locale: Locale | int, limit: int = 3) -> list[ArticlePage]:
     now = timezone.now()
     return list(
         published_articles(locale=locale)
         .filter(is_breaking=True)
-        .filter(Q(breaking_until__isnull=True) | Q(breaking_until__gt=now))[:3]
+        .filter(Q(breaking_until__isnull=True) | Q(breaking_until__gt=now))[:limit]
     )
 
 

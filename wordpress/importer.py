@@ -52,8 +52,8 @@ from wagtail.search.backends import get_search_backend
 from wagtail.signal_handlers import disable_reference_index_auto_update
 from wagtail.tasks import update_reference_index_task
 
+from articles.generation import content_generation_bump
 from articles.models import ArticleAuthor, ArticlePage, Author, HomePage, SectionPage, Tag
-from articles.services import content_generation_bump
 from comments.models import CommentEvent, EventKind, ReaderComment, Status
 
 from . import content, wxr

@@ -26,11 +26,12 @@ from django.utils.translation import pgettext
 from hijridate import Gregorian
 from wagtail.models import Site
 
+from articles import editions
+from articles.generation import content_generation, generation_cached
 from articles.models import NavigationSettings, NewsroomSettings, SectionPage
 from articles.selectors import breaking_news as breaking_news_selector
 from articles.selectors import most_read as most_read_selector
 from articles.selectors import request_memo, with_card_data
-from articles.services import content_generation
 from articles.text import to_arabic_indic
 
 register = template.Library()
@@ -41,7 +42,7 @@ def _newsroom_settings(context) -> NewsroomSettings | None:
     if request is None:
         return None
     try:
-        return NewsroomSettings.for_request(request)
+        return editions.site_settings(request)
     except Exception:  # no Site matches this host: show defaults rather than fail the page
         return None
 
@@ -219,29 +220,45 @@ def nav_links(context) -> list[dict]:
     request = context.get("request")
     page = context.get("page")
     items = []
-    links = []
-    if request is not None:
-        try:
-            links = list(NavigationSettings.for_request(request).links.select_related("page"))
-        except Exception:
-            links = []
-    if links:
-        for link in links:
-            url = link.page.url if link.page_id else link.url
-            items.append({"label": link.label, "url": url, "current": _current(page, link.page)})
-    else:
+    for link in _menu_links(request):
+        items.append({"label": link["label"], "url": link["url"], "current": _current(page, link["path"])})
+    if not items:
         for section in context.get("nav_sections") or []:
-            items.append({"label": section.title, "url": section.url, "current": _current(page, section)})
+            items.append({"label": section.title, "url": section.url, "current": _current(page, section.path)})
     return items
 
 
-def _current(page, target) -> str:
+def _menu_links(request) -> list[dict]:
+    """The editor's menu as [{"label", "url", "path"}] (path: the linked page's tree path, or None),
+    cached per site, language and content generation (saving the menu starts a new one)."""
+    site = editions.site_for(request)
+    if site is None:
+        return []
+
+    def compute() -> list[dict]:
+        try:
+            links = list(NavigationSettings.for_site(site).links.select_related("page"))
+        except Exception:
+            return []
+        return [
+            {
+                "label": str(link.label),
+                "url": link.page.url if link.page_id else link.url,
+                "path": link.page.path if link.page_id else None,
+            }
+            for link in links
+        ]
+
+    return generation_cached("menu", site.pk, translation.get_language(), compute=compute)
+
+
+def _current(page, target_path: str | None) -> str:
     """aria-current: "page" on the section's own page, "true" inside it (an article), else ""."""
-    if page is None or target is None or not hasattr(page, "path"):
+    if page is None or not target_path or not hasattr(page, "path"):
         return ""
-    if page.path == target.path:
+    if page.path == target_path:
         return "page"
-    return "true" if page.path.startswith(target.path) else ""
+    return "true" if page.path.startswith(target_path) else ""
 
 
 @register.simple_tag(takes_context=True)
@@ -257,7 +274,8 @@ def card_data(context, articles) -> list:
 
 @register.simple_tag(takes_context=True)
 def body_cache(context, page) -> dict | None:
-    """How long and under which key an article's rendered body may be cached, or None not to cache it.
+    """How long and under which key an article's rendered story (headline, byline, body, tags, related
+    articles: templates/articles/article_main.html) may be cached, or None not to cache it.
 
     The key names the live revision (an edit is a new key), the language and the content generation
     (any publish, unpublish or move retires every body, since a body links to other pages). Previews and
@@ -351,10 +369,25 @@ def site_logo(context, site_settings) -> dict | None:
 
 @register.inclusion_tag("articles/breaking_news.html", takes_context=True)
 def breaking_news(context):
-    """The breaking-news strip for the page's edition (empty when nothing is breaking)."""
+    """The breaking-news strip for the page's edition (empty when nothing is breaking).
+
+    The edition's breaking stories are cached per content generation (publishing or unpublishing one
+    starts a new one); an expiry passing is applied when the strip is shown, so a story leaves it on time."""
     page = context.get("page")
-    items = breaking_news_selector(locale=page.locale_id) if page is not None else []
+    items = []
+    if page is not None:
+        candidates = generation_cached(
+            "breaking",
+            page.locale_id,
+            compute=lambda: breaking_news_selector(locale=page.locale_id, limit=BREAKING_CANDIDATES),
+        )
+        items = [article for article in candidates if article.is_breaking_now][:BREAKING_SHOWN]
     return {"items": items, "request": context.get("request")}
+
+
+# The strip shows this many stories; more are cached, so that one expiring leaves room for the next.
+BREAKING_SHOWN = 3
+BREAKING_CANDIDATES = 12
 
 
 @register.inclusion_tag("articles/most_read.html", takes_context=True)
