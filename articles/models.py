@@ -132,6 +132,11 @@ class HomePage(OneQueryViewRestrictions, RoutablePageMixin, Page):
         # The same for every reader until something is published, unpublished or moved: cached per
         # content generation, so a warm front page runs none of its listing queries.
         front = generation_cached("front-page", self.pk, compute=lambda: selectors.front_page(home=self))
+        # The cards' renditions are read again (one query): the first view of new stories may have made
+        # some after the stories were cached.
+        selectors.card_renditions(
+            [front["lead"], *front["latest"], *(a for b in front["section_blocks"] for a in b["articles"])]
+        )
         return self.render(request, context_overrides=front)
 
     @path("authors/<str:slug>/", name="author")

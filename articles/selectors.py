@@ -92,12 +92,20 @@ def with_card_data(articles: Iterable[ArticlePage], *, known_sections: Iterable[
     authors_by_page: dict[int, list[Author]] = {}
     for link in links:
         authors_by_page.setdefault(link.page_id, []).append(link.author)
-    # Lead-image renditions for every card in one query (Wagtail reads the prefetched cache).
-    prefetch_related_objects([a for a in articles if a.lead_image_id], "lead_image__renditions")
+    card_renditions(articles)
     for article in articles:
         article.card_section = sections.get(article.path[: -Page.steplen])
         article.card_authors = authors_by_page.get(article.pk, [])
     return articles
+
+
+def card_renditions(articles: Iterable[ArticlePage | None]) -> None:
+    """Lead-image renditions for every card in one query (Wagtail reads the prefetched cache); what was
+    prefetched before (a cached listing's) is read again."""
+    images = [a.lead_image for a in articles if a is not None and a.lead_image_id]
+    for image in images:
+        getattr(image, "_prefetched_objects_cache", {}).pop("renditions", None)
+    prefetch_related_objects(images, "renditions")
 
 
 def related_articles(*, article: ArticlePage, limit: int | None = None) -> list[ArticlePage]:

@@ -24,10 +24,14 @@ def warm_renditions_on_publish(sender, instance, **kwargs):
 CHROME_MODELS = (NewsroomSettings, NavigationSettings, NavigationLink, Author, Tag, Site, Locale)
 
 
-def bump_content_generation(**kwargs):
+def bump_content_generation(sender=None, instance=None, created=False, **kwargs):
     """Any publish, unpublish, move or deletion of a page changes what cached fragments may show (a
     body's 'read also' links, a title in the menu), and so does an editor's change to the site settings,
-    the menu, an author or a tag: start a new cache generation."""
+    the menu, an author or a tag: start a new cache generation. Not for the site settings' own row
+    being made with its defaults on a site's first view (Wagtail's `for_site` creates it): nothing shown
+    changes, and the view that made it would otherwise retire what it had just cached."""
+    if created and isinstance(instance, NewsroomSettings | NavigationSettings):
+        return
     content_generation_bump()
     # Again once the change is committed: a reader between the two may have cached the old state.
     transaction.on_commit(content_generation_bump)
