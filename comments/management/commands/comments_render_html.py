@@ -15,8 +15,10 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=1000, help="Comments per read and UPDATE.")
 
     def handle(self, *args, batch_size: int = 1000, **options):
+        verbosity = options.get("verbosity", 1)
+
         def progress(done: int) -> None:
-            if self.verbosity > 1:
+            if verbosity > 1:
                 self.stdout.write(f"  {done:,} rendered")
 
         done = services.comments_html_backfill(batch_size=batch_size, progress=progress)
