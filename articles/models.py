@@ -31,7 +31,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from .blocks import ArticleBodyBlock
-from .generation import content_generation, generation_cached
+from .generation import content_generation
 from .text import normalise_arabic, stem_text
 
 
@@ -129,15 +129,13 @@ class HomePage(OneQueryViewRestrictions, RoutablePageMixin, Page):
         """The front page itself; the author and tag routes below need none of its listings."""
         from . import selectors  # noqa: PLC0415 (selectors import the models)
 
-        # The same for every reader until something is published, unpublished or moved: cached per
-        # content generation, so a warm front page runs none of its listing queries.
-        front = generation_cached("front-page", self.pk, compute=lambda: selectors.front_page(home=self))
-        # The cards' renditions are read again (one query): the first view of new stories may have made
-        # some after the stories were cached.
-        selectors.card_renditions(
-            [front["lead"], *front["latest"], *(a for b in front["section_blocks"] for a in b["articles"])]
-        )
-        return self.render(request, context_overrides=front)
+        # Read only when the template needs them: its stories are one fragment cached per content
+        # generation (templates/articles/home_stories.html), so a warm front page runs none of these queries.
+        front = SimpleLazyObject(lambda: selectors.front_page(home=self))
+        overrides = {
+            name: SimpleLazyObject(lambda name=name: front[name]) for name in ("lead", "latest", "section_blocks")
+        }
+        return self.render(request, context_overrides=overrides)
 
     @path("authors/<str:slug>/", name="author")
     def author_view(self, request, slug):

@@ -291,6 +291,21 @@ def body_cache(context, page) -> dict | None:
     return {"seconds": seconds, "key": key}
 
 
+@register.simple_tag(takes_context=True)
+def front_cache(context, page) -> dict | None:
+    """How long and under which key the front page's stories may be cached (templates/articles/
+    home_stories.html), or None: the content generation (any publish starts a new one), the language and
+    the site. A story's time of day ("3:05 م") may read as yesterday's for up to `PAGE_CACHE_SECONDS`
+    after midnight."""
+    seconds = settings.NEWSROOM["PAGE_CACHE_SECONDS"]
+    request = context.get("request")
+    if not seconds or request is None or getattr(request, "is_preview", False):
+        return None
+    site = Site.find_for_request(request)
+    key = f"{page.pk}:{translation.get_language()}:{site.pk if site is not None else 0}:{content_generation()}"
+    return {"seconds": seconds, "key": key}
+
+
 # Share icons: simple single-path glyphs (24×24, drawn in currentColor), inline so no request leaves the site.
 SHARE_ICONS = {
     "whatsapp": (

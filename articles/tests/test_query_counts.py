@@ -19,8 +19,8 @@ from articles.tests.factories import ArticlePageFactory, AuthorFactory, SectionP
 # Wagtail site, then Wagtail's view-restriction check (one query, articles.models.OneQueryViewRestrictions).
 # The site chrome (edition homes, sections, settings, menu), the <head> metadata, the breaking strip and
 # the front page's stories are cached per content generation (articles/generation.py).
-# The front page: site, restrictions and its cards' renditions, read again in case new ones were made.
-HOME_QUERIES = 3
+# The front page: site and restrictions; its stories are one fragment cached per generation.
+HOME_QUERIES = 2
 # The section page: site, the page found by its path (articles/routing.py), restrictions, its page of
 # stories, their authors and renditions, and the comments app's featured comments (one query whether or
 # not any is featured: the comments' own changes, not the articles', decide what it shows).
@@ -30,7 +30,7 @@ SECTION_QUERIES = 7
 # related articles are one cached fragment per live revision.
 ARTICLE_QUERIES = 4
 # The same pages after the cache is emptied (a restart of Redis, or the first view after a deploy).
-COLD_HOME_QUERIES = 18
+COLD_HOME_QUERIES = 17
 COLD_SECTION_QUERIES = 16
 COLD_ARTICLE_QUERIES = 26
 
