@@ -60,6 +60,8 @@ class Thread:
     # Comments on this page whose stored HTML is missing or out of date (rendered for this view;
     # services.comments_html_store keeps it).
     stale: list[ReaderComment] = field(default_factory=list)
+    # The translated labels the page's comments share (set by the template tag that shows the thread).
+    labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def previous_page(self) -> int | None:
