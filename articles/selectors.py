@@ -100,8 +100,8 @@ def with_card_data(articles: Iterable[ArticlePage], *, known_sections: Iterable[
 
 
 def card_renditions(articles: Iterable[ArticlePage | None]) -> None:
-    """Lead-image renditions for every card in one query (Wagtail reads the prefetched cache); what was
-    prefetched before (a cached listing's) is read again."""
+    """Lead-image renditions for every card in one query (Wagtail reads the prefetched cache); anything
+    prefetched on these images before is read again."""
     images = [a.lead_image for a in articles if a is not None and a.lead_image_id]
     for image in images:
         getattr(image, "_prefetched_objects_cache", {}).pop("renditions", None)

@@ -1,4 +1,4 @@
-"""Read paths for comments: the public thread (one query) and the moderators' queues.
+"""Read paths for comments: a page of the public thread (two queries) and the moderators' queues.
 
 Every function takes keyword-only arguments and returns plain data or a QuerySet the caller can
 paginate. The moderators' workspace (Wagtail admin) builds on `moderation_queue`, `status_counts`,
