@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished, request_started
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -9,8 +11,20 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: PLC0415 (the handlers' module imports the models)
+        from . import generation, signals  # noqa: PLC0415 (the handlers' module imports the models)
+
+        # The content generation is read once per request (articles/generation.py).
+        request_started.connect(generation.request_memo_open, dispatch_uid="articles-generation-open")
+        request_finished.connect(generation.request_memo_close, dispatch_uid="articles-generation-close")
 
         page_published.connect(signals.warm_renditions_on_publish, dispatch_uid="articles-warm-renditions")
         for signal in (page_published, page_unpublished, post_page_move):
             signal.connect(signals.bump_content_generation, dispatch_uid=f"articles-generation-{id(signal)}")
+        # What the cached site chrome and <head> metadata are made of: an editor's change shows at once.
+        for model in signals.CHROME_MODELS:
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    signals.bump_content_generation,
+                    sender=model,
+                    dispatch_uid=f"articles-generation-{model.__name__}-{id(signal)}",
+                )

@@ -1,12 +1,14 @@
 """What every public page's header and footer need: the edition's home page and its sections.
 
 Both come from per-request memos that <head> metadata, the front page and search share (see
-`selectors.request_memo`), so the chrome adds one query (the sections) to a page, not a dozen.
+`selectors.request_memo`), themselves cached per content generation (`generation.generation_cached`),
+as are the site settings: the chrome costs no query on a warm cache, and an editor's change (a
+publish, the settings, the menu) starts a new generation, so it shows at once.
 """
 
 from wagtail.models import Locale
 
-from . import editions, selectors
+from . import editions
 from .models import HomePage
 
 
@@ -23,7 +25,6 @@ def site_chrome(request):
         home = HomePage.objects.live().filter(locale=locale).first()
     if home is None:
         return {"edition_home": None, "nav_sections": []}
-    return {
-        "edition_home": home,
-        "nav_sections": selectors.request_memo(request, ("sections", home.pk), lambda: selectors.sections(home=home)),
-    }
+    if editions.site_for(request) is not None:
+        editions.site_settings(request)  # cached per generation; the templates' `settings` find it on the request
+    return {"edition_home": home, "nav_sections": editions.edition_sections(request, home)}

@@ -19,7 +19,8 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
 from . import selectors
-from .models import HomePage, NewsroomSettings
+from .generation import generation_cached
+from .models import HomePage, NewsroomSettings, SectionPage
 
 # --- Sites, editions and absolute URLs ---------------------------------------------------------------
 
@@ -66,9 +67,23 @@ def _content_language() -> str | None:
 def edition_homes(site: Site | None, *, request=None) -> list[HomePage]:
     """The site's home page and its live translations: one per edition, default language first.
 
-    One query (locales joined); with a request, once per request."""
-    key = ("edition_homes", site.pk if site is not None else None)
-    return selectors.request_memo(request, key, lambda: _edition_homes(site))
+    One query (locales joined) per content generation (cached), remembered for the request."""
+    site_key = site.pk if site is not None else None
+    return selectors.request_memo(
+        request,
+        ("edition_homes", site_key),
+        lambda: generation_cached("edition-homes", site_key, compute=lambda: _edition_homes(site)),
+    )
+
+
+def edition_sections(request, home: HomePage) -> list[SectionPage]:
+    """The live sections of an edition, in the editors' order: the header's menu and the footer's list.
+    Cached per content generation (a section published, moved or unpublished starts a new one)."""
+    return selectors.request_memo(
+        request,
+        ("sections", home.pk),
+        lambda: generation_cached("sections", home.pk, compute=lambda: selectors.sections(home=home)),
+    )
 
 
 def _edition_homes(site: Site | None) -> list[HomePage]:
@@ -101,7 +116,18 @@ def edition_language(locale_or_page) -> str:
 
 
 def site_settings(request) -> NewsroomSettings:
-    return NewsroomSettings.for_request(request)
+    """The site's NewsroomSettings, cached per content generation (saving them starts a new one) and
+    kept on the request where Wagtail's `for_request` and the templates' `settings` look first."""
+    attr = NewsroomSettings.get_cache_attr_name()
+    if hasattr(request, attr):
+        return getattr(request, attr)
+    site = site_for(request)
+    if site is None:
+        return NewsroomSettings.for_request(request)
+    found = generation_cached("newsroom-settings", site.pk, compute=lambda: NewsroomSettings.for_site(site))
+    found._request = request  # as for_request does: page links in the settings resolve for this request
+    setattr(request, attr, found)
+    return found
 
 
 def site_name(request, language: str | None = None) -> str:
@@ -132,7 +158,22 @@ def alternates(request, page: Page | None) -> list[Alternate]:
     """
     current = translation.get_language()
     key = ("alternates", page.pk if page is not None else None, request.get_full_path(), current)
-    return selectors.request_memo(request, key, lambda: _alternates(request, page, current))
+    if page is None or getattr(request, "is_preview", False):
+        return selectors.request_memo(request, key, lambda: _alternates(request, page, current))
+    # A page's links depend on its path (a routed sub-page keeps its route), not on the query string.
+    site = site_for(request)
+    return selectors.request_memo(
+        request,
+        key,
+        lambda: generation_cached(
+            "alternates",
+            site.pk if site is not None else 0,
+            page.pk,
+            current,
+            request.path,
+            compute=lambda: _alternates(request, page, current),
+        ),
+    )
 
 
 def _alternates(request, page: Page | None, current: str) -> list[Alternate]:

@@ -15,7 +15,7 @@ from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -26,11 +26,12 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from .blocks import ArticleBodyBlock
+from .generation import content_generation
 from .text import normalise_arabic, stem_text
 
 
@@ -95,7 +96,20 @@ class ArticleTag(ItemBase):
         indexes = [models.Index(fields=["tag", "-content_object"], name="articles_tag_newest")]
 
 
-class HomePage(RoutablePageMixin, Page):
+class OneQueryViewRestrictions:
+    """Wagtail checks a page's view restrictions (password, login, groups) on every view: its own method
+    reads the page's ancestors first, then their restrictions. A page's ancestors are the prefixes of its
+    path, so one query does: restrictions on those pages, or on the page an ancestor is an alias of
+    (an alias has its source's restrictions, as in Wagtail)."""
+
+    def get_view_restrictions(self):
+        paths = [self.path[: depth * self.steplen] for depth in range(1, self.depth + 1)]
+        return PageViewRestriction.objects.filter(
+            models.Q(page__path__in=paths, page__alias_of__isnull=True) | models.Q(page__aliases__path__in=paths)
+        ).distinct()
+
+
+class HomePage(OneQueryViewRestrictions, RoutablePageMixin, Page):
     """An edition's front page (one per language). Also routes the author and tag pages, which are
     listings rather than content an editor writes."""
 
@@ -115,7 +129,13 @@ class HomePage(RoutablePageMixin, Page):
         """The front page itself; the author and tag routes below need none of its listings."""
         from . import selectors  # noqa: PLC0415 (selectors import the models)
 
-        return self.render(request, context_overrides=selectors.front_page(home=self))
+        # Read only when the template needs them: its stories are one fragment cached per content
+        # generation (templates/articles/home_stories.html), so a warm front page runs none of these queries.
+        front = SimpleLazyObject(lambda: selectors.front_page(home=self))
+        overrides = {
+            name: SimpleLazyObject(lambda name=name: front[name]) for name in ("lead", "latest", "section_blocks")
+        }
+        return self.render(request, context_overrides=overrides)
 
     @path("authors/<str:slug>/", name="author")
     def author_view(self, request, slug):
@@ -148,7 +168,7 @@ class HomePage(RoutablePageMixin, Page):
         )
 
 
-class SectionPage(Page):
+class SectionPage(OneQueryViewRestrictions, Page):
     """A desk's section (أخبار, تقارير, رأي…): its live articles, newest first, with a lead story."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -198,7 +218,7 @@ class ArticleRelatedPick(Orderable):
     panels = [PageChooserPanel("article", page_type="articles.ArticlePage")]
 
 
-class ArticlePage(Page):
+class ArticlePage(OneQueryViewRestrictions, Page):
     """A news story. The headline is the page title; `summary` is the dek shown on cards, in feeds
     and as the meta description, so it is required and short."""
 
@@ -337,7 +357,9 @@ class ArticlePage(Page):
         from . import selectors  # noqa: PLC0415 (selectors import the models)
 
         context = super().get_context(request, *args, **kwargs)
-        context["related_articles"] = selectors.related_articles(article=self)
+        # Read only when the template needs them: the cached story (templates/articles/article_main.html)
+        # holds them rendered, so a warm page runs none of their queries.
+        context["related_articles"] = SimpleLazyObject(lambda: selectors.related_articles(article=self))
         return context
 
     # --- Search: normalised and stemmed, the same at index and query time (see text.py) ---
@@ -380,7 +402,7 @@ class ArticleDailyViews(models.Model):
 
 class ListingPaginator(Paginator):
     """A listing's paginator whose article count is counted once per content generation (see
-    services.content_generation: every publish, unpublish or move starts a new one) instead of on every
+    generation.content_generation: every publish, unpublish or move starts a new one) instead of on every
     view: a section of 40,000 stories would otherwise be counted on each of its pages' views."""
 
     def __init__(self, object_list, per_page, *, count_key: str | None = None, **kwargs):
@@ -391,8 +413,6 @@ class ListingPaginator(Paginator):
     def count(self) -> int:
         if not self.count_key:
             return super().count
-
-        from .services import content_generation  # noqa: PLC0415 (services import the models)
 
         key = f"newsroom:listing-count:{self.count_key}:{content_generation()}"
         value = cache.get(key)

@@ -92,12 +92,20 @@ def with_card_data(articles: Iterable[ArticlePage], *, known_sections: Iterable[
     authors_by_page: dict[int, list[Author]] = {}
     for link in links:
         authors_by_page.setdefault(link.page_id, []).append(link.author)
-    # Lead-image renditions for every card in one query (Wagtail reads the prefetched cache).
-    prefetch_related_objects([a for a in articles if a.lead_image_id], "lead_image__renditions")
+    card_renditions(articles)
     for article in articles:
         article.card_section = sections.get(article.path[: -Page.steplen])
         article.card_authors = authors_by_page.get(article.pk, [])
     return articles
+
+
+def card_renditions(articles: Iterable[ArticlePage | None]) -> None:
+    """Lead-image renditions for every card in one query (Wagtail reads the prefetched cache); anything
+    prefetched on these images before is read again."""
+    images = [a.lead_image for a in articles if a is not None and a.lead_image_id]
+    for image in images:
+        getattr(image, "_prefetched_objects_cache", {}).pop("renditions", None)
+    prefetch_related_objects(images, "renditions")
 
 
 def related_articles(*, article: ArticlePage, limit: int | None = None) -> list[ArticlePage]:
@@ -152,12 +160,12 @@ def articles_by_tag(*, tag: Tag, locale: Locale) -> QuerySet[ArticlePage]:
     return published_articles(locale=locale).filter(tagged_items__tag=tag)
 
 
-def breaking_news(*, locale: Locale | int) -> list[ArticlePage]:
+def breaking_news(*, locale: Locale | int, limit: int = 3) -> list[ArticlePage]:
     now = timezone.now()
     return list(
         published_articles(locale=locale)
         .filter(is_breaking=True)
-        .filter(Q(breaking_until__isnull=True) | Q(breaking_until__gt=now))[:3]
+        .filter(Q(breaking_until__isnull=True) | Q(breaking_until__gt=now))[:limit]
     )
 
 

@@ -24,9 +24,11 @@ from .editions import (
     edition_home,
     edition_language,
     root_url,
+    site_for,
     site_name,
     site_settings,
 )
+from .generation import generation_cached
 from .models import ArticlePage, Author, HomePage, SectionPage, Tag
 
 # OpenGraph wants a region; these are what Facebook and LinkedIn recognise for each edition.
@@ -202,10 +204,29 @@ def feed_links(request, page: Page | None, *, author: Author | None = None, tag:
 
 
 def page_metadata(context) -> dict:
-    """What templates/includes/meta.html renders, computed once from the template context."""
+    """What templates/includes/meta.html renders, computed once from the template context.
+
+    A page's metadata is the same for every reader of the same URL path (the query string changes
+    nothing: the canonical URL has none), so it is cached per site, language, page and path for the
+    content generation; a preview (unsaved content) is never cached."""
     request = context.get("request")
     if request is None:
         return {}
+    page = context.get("page")
+    if not isinstance(page, Page) or getattr(request, "is_preview", False):
+        return _page_metadata(context, request)
+    site = site_for(request)
+    return generation_cached(
+        "page-metadata",
+        site.pk if site is not None else 0,
+        page.pk,
+        translation.get_language(),
+        request.path,
+        compute=lambda: _page_metadata(context, request),
+    )
+
+
+def _page_metadata(context, request) -> dict:
     page = context.get("page")
     if not isinstance(page, Page):
         page = None

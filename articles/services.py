@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -68,30 +67,6 @@ def article_renditions_warm(*, article: ArticlePage) -> int:
             continue
         warmed += 1
     return warmed
-
-
-# --- Fragment-cache generation ------------------------------------------------------------------------
-
-GENERATION_KEY = "newsroom:content-generation"
-
-
-def content_generation() -> int:
-    """The current generation of cached public fragments; part of every fragment's key."""
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(GENERATION_KEY, 1)
-    return generation
-
-
-def content_generation_bump() -> None:
-    """Retire every cached fragment at once (their keys name the old generation; they expire unread).
-    Publishing is rare next to reading, so a coarse switch is cheaper than tracking which body links to
-    which page."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not set yet (or evicted): any new value differs from what keys were made with
-        cache.set(GENERATION_KEY, content_generation() + 1, timeout=None)
 
 
 # --- Most read: one counter per article and day ----------------------------------------------------------

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.db import transaction
+from wagtail.models import Locale, Site
 
-from .models import ArticlePage
-from .services import content_generation_bump
+from .generation import content_generation_bump
+from .models import ArticlePage, Author, NavigationLink, NavigationSettings, NewsroomSettings, Tag
 from .tasks import warm_article_renditions
 
 
@@ -18,9 +19,19 @@ def warm_renditions_on_publish(sender, instance, **kwargs):
     transaction.on_commit(lambda: warm_article_renditions.enqueue(page_id))
 
 
-def bump_content_generation(**kwargs):
+# Saving or deleting one of these starts a new content generation too: the header, footer, menu, bylines,
+# tags and <head> metadata cached per generation are made of them.
+CHROME_MODELS = (NewsroomSettings, NavigationSettings, NavigationLink, Author, Tag, Site, Locale)
+
+
+def bump_content_generation(sender=None, instance=None, created=False, **kwargs):
     """Any publish, unpublish, move or deletion of a page changes what cached fragments may show (a
-    body's 'read also' links, a title in the menu): start a new cache generation."""
+    body's 'read also' links, a title in the menu), and so does an editor's change to the site settings,
+    the menu, an author or a tag: start a new cache generation. Not for the site settings' own row
+    being made with its defaults on a site's first view (Wagtail's `for_site` creates it): nothing shown
+    changes, and the view that made it would otherwise retire what it had just cached."""
+    if created and isinstance(instance, NewsroomSettings | NavigationSettings):
+        return
     content_generation_bump()
     # Again once the change is committed: a reader between the two may have cached the old state.
     transaction.on_commit(content_generation_bump)

@@ -24,8 +24,8 @@ from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap_view
 from wagtail.models import Page
 
 from . import editions, selectors
+from .generation import content_generation
 from .models import ArticlePage, HomePage, ListingPaginator, SectionPage
-from .services import content_generation
 
 NEWS_WINDOW = datetime.timedelta(hours=48)
 # Google News reads at most 1000 URLs from one news sitemap.

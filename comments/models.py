@@ -14,7 +14,9 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_comments_xtd.models import XtdComment
 from wagtail.admin.panels import FieldPanel, HelpPanel
@@ -23,6 +25,7 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from articles.models import ArticlePage
 from articles.text import strip_bidi_controls
 
+from . import rendering
 from .words import parse_terms
 
 
@@ -143,6 +146,12 @@ class ReaderComment(XtdComment):
     # Set when a moderator or editor features the comment: it is shown first, with a badge, and marked
     # in the article's structured data.
     featured_at = models.DateTimeField(_("featured at"), null=True, blank=True)
+    # The text as HTML (comments/rendering.py), made when the comment is saved so that a thread is shown
+    # without running urlize on every comment at every view. `text_html_version` is the rendering it was
+    # made with: 0 (never rendered: written before the column existed) or an older version is rendered
+    # again when shown (`body_html`, `selectors.published_thread`) or by `manage.py comments_render_html`.
+    text_html = models.TextField(_("text as HTML"), blank=True, editable=False)
+    text_html_version = models.PositiveSmallIntegerField(_("HTML rendering version"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("reader comment")
@@ -167,10 +176,15 @@ class ReaderComment(XtdComment):
 
     def save(self, *args, **kwargs):
         self.sync_derived_fields()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "comment" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "text_html", "text_html_version"}
         super().save(*args, **kwargs)
 
     def sync_derived_fields(self) -> None:
-        """Derive django-comments' booleans from the status and copy the queue's filter columns."""
+        """Derive django-comments' booleans from the status, copy the queue's filter columns and render the
+        text as HTML (bulk writers, the WordPress import and the archive builder, call this too)."""
+        self.render_text()
         self.is_public = self.status == Status.PUBLISHED
         self.is_removed = self.status == Status.TRASH
         if self.submit_date:
@@ -183,6 +197,21 @@ class ReaderComment(XtdComment):
         ):
             self.article_id = int(self.object_pk)
 
+    def render_text(self) -> None:
+        self.text_html = rendering.comment_html(self.comment)
+        self.text_html_version = rendering.RENDER_VERSION
+
+    @property
+    def needs_render(self) -> bool:
+        return self.text_html_version != rendering.RENDER_VERSION
+
+    @property
+    def body_html(self) -> SafeString:
+        """The stored HTML of the text; rendered now (not stored) when it is missing or out of date."""
+        if self.needs_render:
+            self.render_text()
+        return mark_safe(self.text_html)  # noqa: S308 - made by rendering.comment_html, which escapes
+
     def get_hold_reasons_display(self) -> list[str]:
         return reason_labels(self.hold_reasons)
 
@@ -192,9 +221,9 @@ class ReaderComment(XtdComment):
         return "; ".join(self.get_hold_reasons_display())
 
     def get_absolute_url(self, anchor_pattern: str = "#c%(id)s") -> str:
-        """The comment on its article, host-relative (never built from django.contrib.sites)."""
-        url = self.article.url if self.article_id and self.article else ""
-        return (url or "/") + (anchor_pattern % {"id": self.pk})
+        """The comment's permalink (host-relative): a redirect to the page of its article's comments that
+        shows it, at its anchor (see views.comment_permalink). Never built from django.contrib.sites."""
+        return reverse("comments-permalink", args=[self.pk]) + (anchor_pattern % {"id": self.pk})
 
 
 class EventKind(models.TextChoices):

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_tasks import task
 
+from . import selectors
 from .models import Commenter, ReaderComment, Status
 
 logger = logging.getLogger(__name__)
@@ -107,7 +108,8 @@ def send_commenter_email(*, comment_pk: int, kind: str) -> bool:
     language = _language(comment)
     root = _site_root(comment)
     with translation.override(language):
-        link = root + comment.get_absolute_url()
+        article_path = comment.article.url if comment.article_id and comment.article else ""
+        link = root + selectors.comment_url(comment=comment, article_url=article_path or "/")
         unsubscribe = root + reverse(
             "comments-unsubscribe", kwargs={"token": unsubscribe_token(email=email, language=language)}
         )

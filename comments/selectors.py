@@ -1,4 +1,4 @@
-"""Read paths for comments: the public thread (one query) and the moderators' queues.
+"""Read paths for comments: a page of the public thread (two queries) and the moderators' queues.
 
 Every function takes keyword-only arguments and returns plain data or a QuerySet the caller can
 paginate. The moderators' workspace (Wagtail admin) builds on `moderation_queue`, `status_counts`,
@@ -38,6 +38,8 @@ PUBLIC_FIELDS = (
     "is_staff_reply",
     "status",
     "featured_at",
+    "text_html",
+    "text_html_version",
 )
 
 
@@ -51,8 +53,24 @@ class CommentNode:
 class Thread:
     nodes: list[CommentNode]
     count: int
-    # The featured comments (any level), earliest featured first.
+    # The featured comments (any level) shown on this page, earliest featured first.
     featured: list[ReaderComment] = field(default_factory=list)
+    # Which page of the comments this is (1-based) and how many there are.
+    page: int = 1
+    pages: int = 1
+    # Comments on this page whose stored HTML is missing or out of date (rendered for this view;
+    # services.comments_html_store keeps it).
+    stale: list[ReaderComment] = field(default_factory=list)
+    # The translated labels the page's comments share (set by the template tag that shows the thread).
+    labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def previous_page(self) -> int | None:
+        return self.page - 1 if self.page > 1 else None
+
+    @property
+    def next_page(self) -> int | None:
+        return self.page + 1 if self.page < self.pages else None
 
 
 def comments_open(*, article: ArticlePage) -> bool:
@@ -64,36 +82,130 @@ def comments_open(*, article: ArticlePage) -> bool:
     return not (days and published and timezone.now() - published > timedelta(days=days))
 
 
-def published_thread(*, article: ArticlePage) -> Thread:
-    """The published comments of an article as a tree, oldest thread first, in one query.
+def threads_per_page() -> int:
+    return max(1, settings.COMMENTS["THREADS_PER_PAGE"])
 
-    A published reply whose parent is not published (held, trashed, spam) is left out with its replies,
-    so a thread never shows an answer to something readers cannot see."""
-    rows = (
-        ReaderComment.objects.filter(article=article, status=Status.PUBLISHED)
-        .select_related(None)
-        .only(*PUBLIC_FIELDS)
-        .order_by("thread_id", "order")
-    )
-    nodes: dict[int, CommentNode] = {}
+
+@dataclass
+class Outline:
+    """The shape of an article's published thread without its text: the threads in the order readers
+    see them (those with a featured comment first) and how many comments are shown."""
+
+    thread_ids: list[int]
+    count: int
+
+    def pages(self) -> int:
+        return max(1, -(-len(self.thread_ids) // threads_per_page()))
+
+    def page_of(self, thread_id: int) -> int:
+        try:
+            return self.thread_ids.index(thread_id) // threads_per_page() + 1
+        except ValueError:
+            return 1
+
+    def threads_on(self, page: int) -> list[int]:
+        size = threads_per_page()
+        return self.thread_ids[(page - 1) * size : page * size]
+
+
+def _tree(rows):
+    """(roots, shown) from rows ordered by thread and position: a published reply whose parent is not
+    published (held, trashed, spam) is left out with its replies, so a thread never shows an answer
+    to something readers cannot see."""
+    shown: dict[int, CommentNode] = {}
     roots: list[CommentNode] = []
     for comment in rows:
         node = CommentNode(comment)
         if comment.parent_id == comment.pk or comment.level == 0:
             roots.append(node)
-        elif comment.parent_id in nodes:
-            nodes[comment.parent_id].children.append(node)
+        elif comment.parent_id in shown:
+            shown[comment.parent_id].children.append(node)
         else:
             continue  # parent not shown
-        nodes[comment.pk] = node
-    featured = sorted((node.comment for node in nodes.values() if node.comment.featured_at), key=featured_order)
-    if featured:
-        # Threads with a featured comment first (in the order they were featured), the rest as they were.
-        rank = {}
-        for position, comment in enumerate(featured):
-            rank.setdefault(comment.thread_id, position)
-        roots.sort(key=lambda node: rank.get(node.comment.thread_id, len(featured)))
-    return Thread(nodes=roots, count=len(nodes), featured=featured)
+        shown[comment.pk] = node
+    return roots, shown
+
+
+@dataclass
+class OutlineRow:
+    pk: int
+    thread_id: int
+    parent_id: int
+    level: int
+    featured_at: datetime | None
+
+
+def thread_outline(*, article: ArticlePage | int) -> Outline:
+    """One light query (ids and thread columns, no text) over the article's published comments."""
+    rows = [
+        OutlineRow(*values)
+        for values in ReaderComment.objects.filter(
+            article=article, status=Status.PUBLISHED
+        )
+        .order_by("thread_id", "order")
+        .values_list("id", "thread_id", "parent_id", "level", "featured_at")
+    ]
+    roots, shown = _tree(rows)
+    featured = sorted((node.comment for node in shown.values() if node.comment.featured_at), key=featured_order)
+    # Threads with a featured comment first (in the order they were featured), the rest as they were.
+    rank: dict[int, int] = {}
+    for position, comment in enumerate(featured):
+        rank.setdefault(comment.thread_id, position)
+    thread_ids = [node.comment.pk for node in roots]
+    thread_ids.sort(key=lambda thread_id: rank.get(thread_id, len(featured)))
+    return Outline(thread_ids=thread_ids, count=len(shown))
+
+
+def published_thread(*, article: ArticlePage, page: int = 1) -> Thread:
+    """One page of an article's published comments as a tree: `THREADS_PER_PAGE` top-level comments with
+    all their replies, threads with a featured comment first, then the oldest thread first.
+
+    Two queries whatever the size of the thread (the outline, then the page's comments; only the first
+    when there are none), and a page's size is bounded however long the thread grows. A page number
+    past the end shows the last page."""
+    outline = thread_outline(article=article)
+    pages = outline.pages()
+    page = min(max(1, page), pages)
+    thread_ids = outline.threads_on(page)
+    if not thread_ids:
+        return Thread(nodes=[], count=outline.count, page=page, pages=pages)
+    rows = (
+        ReaderComment.objects.filter(article=article, status=Status.PUBLISHED, thread_id__in=thread_ids)
+        .select_related(None)
+        .only(*PUBLIC_FIELDS)
+        .order_by("thread_id", "order")
+    )
+    roots, shown = _tree(rows)
+    position = {thread_id: index for index, thread_id in enumerate(thread_ids)}
+    roots.sort(key=lambda node: position.get(node.comment.pk, len(position)))
+    comments = [node.comment for node in shown.values()]
+    return Thread(
+        nodes=roots,
+        count=outline.count,
+        featured=sorted((comment for comment in comments if comment.featured_at), key=featured_order),
+        page=page,
+        pages=pages,
+        stale=[comment for comment in comments if comment.needs_render],
+    )
+
+
+# The query-string parameter naming a page of an article's comments (`?comments=2`).
+PAGE_PARAMETER = "comments"
+
+
+def comment_url(*, comment: ReaderComment, article_url: str) -> str:
+    """Where a comment is read: its article's URL (`article_url`), on the page of comments that shows it,
+    at its anchor. One query (the outline) for a published comment."""
+    page = comment_page(comment=comment) if comment.status == Status.PUBLISHED else 1
+    query = f"?{PAGE_PARAMETER}={page}" if page > 1 else ""
+    return f"{article_url}{query}#c{comment.pk}"
+
+
+def comment_page(*, comment: ReaderComment) -> int:
+    """The page of its article's comments a published comment is shown on (for a link to it)."""
+    if comment.article_id is None:
+        return 1
+    return thread_outline(article=comment.article_id).page_of(comment.thread_id)
 
 
 def featured_comments_for_section(*, section, limit: int = 3) -> list[ReaderComment]:

@@ -31,7 +31,7 @@ from wagtail.log_actions import log
 from articles.models import ArticlePage
 from articles.text import strip_bidi_controls
 
-from . import akismet, moderation, notifications, selectors
+from . import akismet, moderation, notifications, rendering, selectors
 from .models import (
     SPAM_STATUSES,
     AkismetHealth,
@@ -647,3 +647,42 @@ def akismet_health_record_success(*, at: datetime) -> None:
 
 def akismet_health_record_failure(*, at: datetime, error: str) -> None:
     AkismetHealth.objects.update_or_create(pk=1, defaults={"last_error_at": at, "last_error": error[:300]})
+
+
+# --- The text as HTML, stored ----------------------------------------------------------------------
+
+
+def comments_html_store(*, comments: list[ReaderComment]) -> int:
+    """Render and store the HTML of those `comments` whose stored HTML is missing or was made by an older
+    rendering (comments/rendering.py), in one UPDATE; returns how many. The public thread calls it for
+    the rows it is about to show, so a comment written before the column existed is rendered on its
+    first view and never again."""
+    stale = [comment for comment in comments if comment.needs_render]
+    for comment in stale:
+        comment.render_text()
+    if stale:
+        ReaderComment.objects.bulk_update(stale, ["text_html", "text_html_version"])
+    return len(stale)
+
+
+def comments_html_backfill(*, batch_size: int = 1000, progress=None) -> int:
+    """Render and store the HTML of every comment that lacks it (or has an older rendering's), in batches
+    of `batch_size` walked in primary-key order: each batch is one read and one UPDATE, so a large
+    archive is done in steps rather than in one transaction. Returns how many were rendered."""
+    done = 0
+    last_pk = 0
+    while True:
+        rows = list(
+            ReaderComment.objects.filter(pk__gt=last_pk)
+            .exclude(text_html_version=rendering.RENDER_VERSION)
+            .select_related(None)
+            .only("pk", "comment", "text_html", "text_html_version")
+            .order_by("pk")[:batch_size]
+        )
+        if not rows:
+            return done
+        with transaction.atomic():
+            done += comments_html_store(comments=rows)
+        last_pk = rows[-1].pk
+        if progress is not None:
+            progress(done)

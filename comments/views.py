@@ -168,9 +168,20 @@ def _post_to(request: HttpRequest, article: ArticlePage) -> HttpResponse:
         return HttpResponseRedirect(back + "#comments")
     if comment.status == Status.PUBLISHED:
         notices.add(request, messages.SUCCESS, _("Thank you: your comment is published."))
-        return HttpResponseRedirect(f"{back}#c{comment.pk}")
+        return HttpResponseRedirect(selectors.comment_url(comment=comment, article_url=back))
     notices.add(request, messages.INFO, _("Thank you: your comment is awaiting moderation."))
     return HttpResponseRedirect(back + "#comments")
+
+
+@require_GET
+def comment_permalink(request: HttpRequest, pk: int) -> HttpResponse:
+    """A published comment's permalink: to its article, on the page of comments that shows it (a long
+    thread is split into pages, `?comments=N`), at the comment's anchor."""
+    comment = get_object_or_404(ReaderComment.objects.select_related("article"), pk=pk, status=Status.PUBLISHED)
+    if comment.article is None or not comment.article.live:
+        raise Http404
+    back = article_url(comment.article, request)
+    return HttpResponseRedirect(selectors.comment_url(comment=comment, article_url=back))
 
 
 @require_GET

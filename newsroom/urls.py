@@ -4,7 +4,7 @@ English at `/en/`); the admin, comment posting, sitemaps and static files stay o
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -43,6 +43,9 @@ urlpatterns += i18n_patterns(
     path("feeds/tag/<str:slug>/atom/", feeds.TagAtomFeed(), name="feed_tag_atom"),
     path("feeds/author/<str:slug>/rss/", feeds.AuthorFeed(), name="feed_author_rss"),
     path("feeds/author/<str:slug>/atom/", feeds.AuthorAtomFeed(), name="feed_author_atom"),
+    # Wagtail's pages, through its own view; the page is found in one query (articles/routing.py). Its
+    # pattern is Wagtail's own (WAGTAIL_APPEND_SLASH), less Wagtail's `_util/` views, which follow.
+    re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", views.serve),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -52,8 +52,8 @@ from wagtail.search.backends import get_search_backends
 from wagtail.signal_handlers import disable_reference_index_auto_update
 from wagtail.tasks import update_reference_index_task
 
+from articles.generation import content_generation_bump
 from articles.models import ArticleAuthor, ArticlePage, Author, HomePage, SectionPage, Tag
-from articles.services import content_generation_bump
 from comments.models import CommentEvent, EventKind, ReaderComment, Status
 
 from . import content, wxr
@@ -1059,6 +1059,8 @@ class Importer:
             comment_obj.sync_derived_fields()
             ReaderComment.objects.filter(pk=comment_obj.pk).update(
                 comment=comment_obj.comment,
+                text_html=comment_obj.text_html,
+                text_html_version=comment_obj.text_html_version,
                 user_name=comment_obj.user_name,
                 user_email=comment_obj.user_email,
                 status=comment_obj.status,

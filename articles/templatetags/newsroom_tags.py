@@ -9,14 +9,16 @@ page, a unit test) they fall back to the defaults: Western digits, no Hijri date
 from __future__ import annotations
 
 import datetime
+import functools
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import dateformat, timezone, translation
+from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -24,11 +26,12 @@ from django.utils.translation import pgettext
 from hijridate import Gregorian
 from wagtail.models import Site
 
+from articles import editions
+from articles.generation import content_generation, generation_cached
 from articles.models import NavigationSettings, NewsroomSettings, SectionPage
 from articles.selectors import breaking_news as breaking_news_selector
 from articles.selectors import most_read as most_read_selector
-from articles.selectors import with_card_data
-from articles.services import content_generation
+from articles.selectors import request_memo, with_card_data
 from articles.text import to_arabic_indic
 
 register = template.Library()
@@ -39,25 +42,56 @@ def _newsroom_settings(context) -> NewsroomSettings | None:
     if request is None:
         return None
     try:
-        return NewsroomSettings.for_request(request)
+        return editions.site_settings(request)
     except Exception:  # no Site matches this host: show defaults rather than fail the page
         return None
 
 
 def _uses_arabic_digits(context) -> bool:
     """Arabic-Indic digits only on the Arabic edition and only when the outlet chose them."""
-    if translation.get_language() != "ar":
-        return False
-    site_settings = _newsroom_settings(context)
-    return bool(site_settings and site_settings.digits == NewsroomSettings.DIGITS_ARABIC_INDIC)
+    return _date_style(context).arabic_indic
+
+
+@dataclass(frozen=True)
+class DateStyle:
+    """How this request shows dates: the language, the outlet's digits, whether the Hijri date is shown
+    and the language's format strings. Read once per request and language (`_date_style`): an article
+    with fifty comments shows some sixty dates, and each used to look the settings and formats up again."""
+
+    language: str
+    arabic_indic: bool
+    show_hijri: bool
+    formats: dict[str, str]
+
+
+def _date_style(context) -> DateStyle:
+    language = translation.get_language() or "ar"
+
+    def compute() -> DateStyle:
+        site_settings = _newsroom_settings(context)
+        return DateStyle(
+            language=language,
+            arabic_indic=bool(
+                language == "ar" and site_settings and site_settings.digits == NewsroomSettings.DIGITS_ARABIC_INDIC
+            ),
+            show_hijri=bool(site_settings and site_settings.show_hijri_date),
+            formats={
+                name: get_format(name)
+                for name in ("DATE_FORMAT", "DATETIME_FORMAT", "TIME_FORMAT", "MONTH_DAY_FORMAT")
+            },
+        )
+
+    return request_memo(context.get("request"), ("date-style", language), compute)
 
 
 def localise_digits(text, *, arabic_indic: bool) -> str:
     return to_arabic_indic(text) if arabic_indic else str(text)
 
 
+@functools.lru_cache(maxsize=4096)
 def hijri_date(day: datetime.date, *, language: str) -> str | None:
-    """The Umm al-Qura date, such as "4 رمضان 1446 هـ"; None outside the calendar's range (1924–2077)."""
+    """The Umm al-Qura date, such as "4 رمضان 1446 هـ"; None outside the calendar's range (1924–2077).
+    Remembered per day and language (a thread's comments share a few days)."""
     try:
         hijri = Gregorian(day.year, day.month, day.day).to_hijri()
     except OverflowError:
@@ -80,18 +114,16 @@ def news_date(context, value, with_time: bool = False, hijri: bool = True) -> Sa
     else:
         day = value
         with_time = False
-    language = translation.get_language() or "ar"
-    arabic_indic = _uses_arabic_digits(context)
-    shown = date_format(value, "DATETIME_FORMAT" if with_time else "DATE_FORMAT")
-    shown = localise_digits(shown, arabic_indic=arabic_indic)
+    style = _date_style(context)
+    shown = dateformat.format(value, style.formats["DATETIME_FORMAT" if with_time else "DATE_FORMAT"])
+    shown = localise_digits(shown, arabic_indic=style.arabic_indic)
     machine = value.replace(microsecond=0).isoformat() if isinstance(value, datetime.datetime) else value.isoformat()
     html = format_html('<time datetime="{}">{}</time>', machine, shown)
-    site_settings = _newsroom_settings(context) if hijri else None
-    if site_settings and site_settings.show_hijri_date:
-        hijri = hijri_date(day, language=language)
+    if hijri and style.show_hijri:
+        hijri = hijri_date(day, language=style.language)
         if hijri:
             html += format_html(
-                ' <span class="hijri-date">({})</span>', localise_digits(hijri, arabic_indic=arabic_indic)
+                ' <span class="hijri-date">({})</span>', localise_digits(hijri, arabic_indic=style.arabic_indic)
             )
     return html
 
@@ -103,8 +135,11 @@ def news_time(context, value) -> SafeString:
     if not value:
         return mark_safe("")
     local = timezone.localtime(value) if timezone.is_aware(value) else value
-    shown = date_format(local, "TIME_FORMAT" if local.date() == timezone.localdate() else "MONTH_DAY_FORMAT")
-    shown = localise_digits(shown, arabic_indic=_uses_arabic_digits(context))
+    style = _date_style(context)
+    shown = dateformat.format(
+        local, style.formats["TIME_FORMAT" if local.date() == timezone.localdate() else "MONTH_DAY_FORMAT"]
+    )
+    shown = localise_digits(shown, arabic_indic=style.arabic_indic)
     machine = local.replace(microsecond=0).isoformat()
     return format_html('<time class="news-time" datetime="{}">{}</time>', machine, shown)
 
@@ -185,29 +220,45 @@ def nav_links(context) -> list[dict]:
     request = context.get("request")
     page = context.get("page")
     items = []
-    links = []
-    if request is not None:
-        try:
-            links = list(NavigationSettings.for_request(request).links.select_related("page"))
-        except Exception:
-            links = []
-    if links:
-        for link in links:
-            url = link.page.url if link.page_id else link.url
-            items.append({"label": link.label, "url": url, "current": _current(page, link.page)})
-    else:
+    for link in _menu_links(request):
+        items.append({"label": link["label"], "url": link["url"], "current": _current(page, link["path"])})
+    if not items:
         for section in context.get("nav_sections") or []:
-            items.append({"label": section.title, "url": section.url, "current": _current(page, section)})
+            items.append({"label": section.title, "url": section.url, "current": _current(page, section.path)})
     return items
 
 
-def _current(page, target) -> str:
+def _menu_links(request) -> list[dict]:
+    """The editor's menu as [{"label", "url", "path"}] (path: the linked page's tree path, or None),
+    cached per site, language and content generation (saving the menu starts a new one)."""
+    site = editions.site_for(request)
+    if site is None:
+        return []
+
+    def compute() -> list[dict]:
+        try:
+            links = list(NavigationSettings.for_site(site).links.select_related("page"))
+        except Exception:
+            return []
+        return [
+            {
+                "label": str(link.label),
+                "url": link.page.url if link.page_id else link.url,
+                "path": link.page.path if link.page_id else None,
+            }
+            for link in links
+        ]
+
+    return generation_cached("menu", site.pk, translation.get_language(), compute=compute)
+
+
+def _current(page, target_path: str | None) -> str:
     """aria-current: "page" on the section's own page, "true" inside it (an article), else ""."""
-    if page is None or target is None or not hasattr(page, "path"):
+    if page is None or not target_path or not hasattr(page, "path"):
         return ""
-    if page.path == target.path:
+    if page.path == target_path:
         return "page"
-    return "true" if page.path.startswith(target.path) else ""
+    return "true" if page.path.startswith(target_path) else ""
 
 
 @register.simple_tag(takes_context=True)
@@ -223,7 +274,8 @@ def card_data(context, articles) -> list:
 
 @register.simple_tag(takes_context=True)
 def body_cache(context, page) -> dict | None:
-    """How long and under which key an article's rendered body may be cached, or None not to cache it.
+    """How long and under which key an article's rendered story (headline, byline, body, tags, related
+    articles: templates/articles/article_main.html) may be cached, or None not to cache it.
 
     The key names the live revision (an edit is a new key), the language and the content generation
     (any publish, unpublish or move retires every body, since a body links to other pages). Previews and
@@ -236,6 +288,21 @@ def body_cache(context, page) -> dict | None:
     site = Site.find_for_request(request)  # links to pages are relative on their own site only
     site_id = site.pk if site is not None else 0
     key = f"{page.pk}:{page.live_revision_id}:{translation.get_language()}:{site_id}:{content_generation()}"
+    return {"seconds": seconds, "key": key}
+
+
+@register.simple_tag(takes_context=True)
+def front_cache(context, page) -> dict | None:
+    """How long and under which key the front page's stories may be cached (templates/articles/
+    home_stories.html), or None: the content generation (any publish starts a new one), the language and
+    the site. A story's time of day ("3:05 م") may read as yesterday's for up to `PAGE_CACHE_SECONDS`
+    after midnight."""
+    seconds = settings.NEWSROOM["PAGE_CACHE_SECONDS"]
+    request = context.get("request")
+    if not seconds or request is None or getattr(request, "is_preview", False):
+        return None
+    site = Site.find_for_request(request)
+    key = f"{page.pk}:{translation.get_language()}:{site.pk if site is not None else 0}:{content_generation()}"
     return {"seconds": seconds, "key": key}
 
 
@@ -317,10 +384,25 @@ def site_logo(context, site_settings) -> dict | None:
 
 @register.inclusion_tag("articles/breaking_news.html", takes_context=True)
 def breaking_news(context):
-    """The breaking-news strip for the page's edition (empty when nothing is breaking)."""
+    """The breaking-news strip for the page's edition (empty when nothing is breaking).
+
+    The edition's breaking stories are cached per content generation (publishing or unpublishing one
+    starts a new one); an expiry passing is applied when the strip is shown, so a story leaves it on time."""
     page = context.get("page")
-    items = breaking_news_selector(locale=page.locale_id) if page is not None else []
+    items = []
+    if page is not None:
+        candidates = generation_cached(
+            "breaking",
+            page.locale_id,
+            compute=lambda: breaking_news_selector(locale=page.locale_id, limit=BREAKING_CANDIDATES),
+        )
+        items = [article for article in candidates if article.is_breaking_now][:BREAKING_SHOWN]
     return {"items": items, "request": context.get("request")}
+
+
+# The strip shows this many stories; more are cached, so that one expiring leaves room for the next.
+BREAKING_SHOWN = 3
+BREAKING_CANDIDATES = 12
 
 
 @register.inclusion_tag("articles/most_read.html", takes_context=True)

@@ -15,16 +15,24 @@ from articles import services
 from articles.models import ArticlePage, ArticleRelatedPick, Tag
 from articles.tests.factories import ArticlePageFactory, AuthorFactory, SectionPageFactory
 
-# Figures on a warm page (see the module docstring). The front page: the Wagtail site, locale, page and
-# view-restriction lookups (5), the latest stories, the sections, every section's top stories in one
-# window query, the cards' authors and renditions, the edition homes, the header's sections, the site
-# settings, the menu and its links, the translations, the breaking strip.
-HOME_QUERIES = 17
-# The section page: 16 since the listing's count is cached per content generation (no COUNT per view),
-# and one more for its featured comments (the comments app's list, one query whether or not any is
-# featured: the comments' own changes, not the articles', decide what it shows).
-SECTION_QUERIES = 17
-ARTICLE_QUERIES = 27
+# Figures on a warm page (see the module docstring), none of which grows with the content. Every page: the
+# Wagtail site, then Wagtail's view-restriction check (one query, articles.models.OneQueryViewRestrictions).
+# The site chrome (edition homes, sections, settings, menu), the <head> metadata, the breaking strip and
+# the front page's stories are cached per content generation (articles/generation.py).
+# The front page: site and restrictions; its stories are one fragment cached per generation.
+HOME_QUERIES = 2
+# The section page: site, the page found by its path (articles/routing.py), restrictions, its page of
+# stories, their authors and renditions, and the comments app's featured comments (one query whether or
+# not any is featured: the comments' own changes, not the articles', decide what it shows).
+SECTION_QUERIES = 7
+# The article: site, the page, restrictions and the outline of its comments (none here; with comments one
+# more reads the page of them: comments/tests/test_query_count.py). The story, its byline, tags and
+# related articles are one cached fragment per live revision.
+ARTICLE_QUERIES = 4
+# The same pages after the cache is emptied (a restart of Redis, or the first view after a deploy).
+COLD_HOME_QUERIES = 17
+COLD_SECTION_QUERIES = 16
+COLD_ARTICLE_QUERIES = 26
 
 
 @pytest.fixture(autouse=True)
@@ -167,3 +175,20 @@ def test_publishing_an_article_warms_its_renditions_after_commit(site_tree, djan
     with django_capture_on_commit_callbacks(execute=True):
         story.save_revision().publish()
     assert Rendition.objects.filter(image=story.lead_image).count() == len(services.lead_image_filter_specs())
+
+
+@pytest.mark.django_db
+def test_query_counts_after_the_cache_is_emptied(client, site_tree, django_assert_num_queries):
+    """After a flush of the cache (Redis restarted, a deploy) each page reads everything once again."""
+    home, news = site_tree["home"], site_tree["sections"][0]
+    story = article(news, tags=[Tag.objects.create(name="وسم", slug="tag")])
+    ArticleRelatedPick.objects.create(page=story, article=article(news), sort_order=0)
+    for url, expected in (
+        (home.url, COLD_HOME_QUERIES),
+        (news.url, COLD_SECTION_QUERIES),
+        (story.url, COLD_ARTICLE_QUERIES),
+    ):
+        assert client.get(url).status_code == 200  # renditions made
+        cache.clear()
+        with django_assert_num_queries(expected):
+            assert client.get(url).status_code == 200

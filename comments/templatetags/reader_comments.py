@@ -3,47 +3,65 @@
 from __future__ import annotations
 
 import json
-import re
 
 from django import template
 from django.conf import settings
-from django.template.defaultfilters import linebreaksbr
-from django.utils.html import Urlizer
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 from django_comments_xtd import get_form
 
-from comments import selectors
+from comments import rendering, selectors, services
 
 register = template.Library()
 
 
-class CommentUrlizer(Urlizer):
-    """Django's urlize, for text that is mostly right to left.
-
-    - A URL is left to right whatever surrounds it: the link sits in a `<bdi dir="ltr">` (isolated), so in an
-      Arabic sentence it reads "https://example.org/" and not "/https://example.org" (the slash and the
-      punctuation would otherwise take the direction of the Arabic around them).
-    - Arabic punctuation after a URL (، ؛ ؟) is not part of it, as Latin punctuation is not, and
-      «guillemets» round a URL are not either.
-    - A bare domain ("example.com") is linked only when it starts with a Latin letter or digit: the
-      Arabic conjunction glued to it ("وexample.com") must not become a link to a host that does not exist.
-    - Links are `rel="nofollow ugc"`; e-mail addresses stay plain text (no mailto links harvested).
-    """
-
-    trailing_punctuation_chars = Urlizer.trailing_punctuation_chars + "\u060c\u061b\u061f\u06d4"
-    wrapping_punctuation = [*Urlizer.wrapping_punctuation, ("\u00ab", "\u00bb")]
-    simple_url_2_re = re.compile(r"^www\.|^(?!http)[a-z0-9][^@]+\.(com|edu|gov|int|mil|net|org)($|/.*)$", re.IGNORECASE)
-    url_template = '<bdi dir="ltr"><a href="{href}" rel="nofollow ugc">{url}</a></bdi>'
+def comments_page_number(request) -> int:
+    """The page of comments asked for (`?comments=N`); 1 when absent or not a number."""
+    value = request.GET.get(selectors.PAGE_PARAMETER, "") if request is not None else ""
+    return int(value) if value.isdigit() and 0 < len(value) < 7 else 1
 
 
-_urlize = CommentUrlizer()
-MAILTO_LINK = re.compile(r'<bdi dir="ltr"><a href="mailto:[^"]*" rel="nofollow ugc">(.*?)</a></bdi>')
+@register.simple_tag(takes_context=True)
+def comment_thread(context, article) -> selectors.Thread:
+    """One page of the published thread, two queries (see selectors.published_thread). Comments shown
+    for the first time since their stored HTML went missing or out of date are stored rendered now."""
+    thread = selectors.published_thread(article=article, page=comments_page_number(context.get("request")))
+    if thread.stale:
+        services.comments_html_store(comments=thread.stale)
+    _prepare_for_display(thread)
+    return thread
 
 
-@register.simple_tag
-def comment_thread(article) -> selectors.Thread:
-    """The published thread, one query (see selectors.published_thread)."""
-    return selectors.published_thread(article=article)
+def _prepare_for_display(thread: selectors.Thread) -> None:
+    """What each comment's markup needs, made once per page rather than by template tags per comment
+    (fifty comments used to reverse a hundred URLs and translate four hundred strings): its reply and
+    report links with their accessible names, and the page's translated labels."""
+    reply_base = reverse("comments-xtd-reply", args=[0]).removesuffix("0/")
+    report_base = reverse("comments-report", args=[0]).removesuffix("0/")
+    reply_label, report_label = _("Reply to %(name)s"), _("Report the comment by %(name)s")
+    thread.labels = {
+        "reply": _("Reply"),
+        "report": _("Report"),
+        "staff": _("Editorial team"),
+        "featured": _("Featured by the editors"),
+    }
+    nodes = list(thread.nodes)
+    while nodes:
+        node = nodes.pop()
+        comment = node.comment
+        comment.reply_url = f"{reply_base}{comment.pk}/"
+        comment.report_url = f"{report_base}{comment.pk}/"
+        comment.reply_label = reply_label % {"name": comment.user_name}
+        comment.report_label = report_label % {"name": comment.user_name}
+        nodes.extend(node.children)
+
+
+@register.simple_tag(takes_context=True)
+def comments_page_url(context, article, number) -> str:
+    """The article's URL showing that page of its comments (the first page is the article itself)."""
+    url = article.get_url(request=context.get("request")) or ""
+    return f"{url}?{selectors.PAGE_PARAMETER}={number}" if number and number > 1 else url
 
 
 # As django.utils.html.json_script escapes: nothing in the data can close the <script> element.
@@ -96,10 +114,10 @@ def max_thread_level() -> int:
 @register.filter(is_safe=True)
 def comment_text(text: str) -> SafeString:
     """A comment as readers see it: escaped, line breaks kept, plain http(s) URLs linked with
-    rel="nofollow ugc" and isolated left to right (and nothing else: no HTML from comments is ever rendered)."""
-    html = _urlize(text or "", autoescape=True)
-    html = MAILTO_LINK.sub(r"\1", html)  # addresses stay text: no mailto links harvested from our pages
-    return mark_safe(linebreaksbr(mark_safe(html), autoescape=False))  # noqa: S308 - escaped by urlize above
+    rel="nofollow ugc" and isolated left to right (and nothing else: no HTML from comments is ever rendered).
+    For text that is not a stored comment (a preview); a comment's own is `ReaderComment.body_html`,
+    rendered once when it was saved (comments/rendering.py)."""
+    return rendering.comment_html(text)
 
 
 @register.filter

@@ -485,6 +485,9 @@ COMMENTS = {
     "MAX_LINKS": env_int("COMMENTS_MAX_LINKS", 2),
     # Close comments this many days after an article is first published (0: never).
     "CLOSE_AFTER_DAYS": env_int("COMMENTS_CLOSE_AFTER_DAYS", 0),
+    # Top-level comments (each with its replies) per page of an article's thread; later pages are
+    # `?comments=2`, `?comments=3`... so a page's size does not grow with the thread.
+    "THREADS_PER_PAGE": env_int("COMMENTS_THREADS_PER_PAGE", 50),
     "NAME_MAX_LENGTH": 50,
     "URL_MAX_LENGTH": 200,
     # Per-IP rate limit: at most RATE_LIMIT_COUNT comments per RATE_LIMIT_SECONDS.
