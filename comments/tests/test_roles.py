@@ -1,14 +1,11 @@
-"""The newsroom's roles, defined by the comments app's data migration, checked with real admin requests:
-what Reporters, Editors, Moderators and administrators can and cannot reach."""
+"""The newsroom's roles, defined by data migrations (core's, with articles' and comments' grants), checked
+with real admin requests: what Reporters, Editors, Moderators and administrators can and cannot reach."""
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
-from django.apps import apps
-from django.contrib.auth.models import Group, Permission, User
-from wagtail.models import GroupPagePermission, Page, Workflow
+from django.contrib.auth.models import Group, User
+from wagtail.models import Page
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from articles.models import ArticlePage
@@ -152,45 +149,6 @@ def test_moderators_moderate_and_reporters_cannot(as_role, article):
 
     as_role("moderator").post(f"/admin/comments/{comment.pk}/moderate/", {"action": "approve"})
     assert ReaderComment.objects.get(pk=comment.pk).status == Status.PUBLISHED
-
-
-def test_the_roles_migration_is_idempotent_and_strips_wagtails_moderator_page_rights():
-    migration = importlib.import_module("comments.migrations.0050_newsroom_roles")
-    moderators = Group.objects.get(name="Moderators")
-    # Someone (or Wagtail) gives the Moderators page rights again; the migration takes them away again.
-    root = Page.get_first_root_node()
-
-    GroupPagePermission.objects.create(
-        group=moderators, page=root, permission=Permission.objects.get(codename="publish_page")
-    )
-    word_lists = importlib.import_module("comments.migrations.0060_word_lists_setting")
-    before = snapshot()
-    for _ in range(2):
-        migration.define_roles(apps, None)
-        word_lists.grant_word_lists(apps, None)
-    after = snapshot()
-    assert not GroupPagePermission.objects.filter(group=moderators).exists()
-    assert after["Moderators"] == {
-        "access_admin",
-        "moderate_readercomment",
-        "view_readercomment",
-        "change_readercomment",
-        "change_commentwordlists",
-    }
-    assert before["Editors"] == after["Editors"]
-    assert Workflow.objects.filter(name="مراجعة المحرر").count() == 1
-    assert not Workflow.objects.get(name="Moderators approval").active
-
-
-def snapshot() -> dict[str, set[str]]:
-    return {
-        group.name: set(group.permissions.values_list("codename", flat=True))
-        | {
-            f"page:{p}"
-            for p in GroupPagePermission.objects.filter(group=group).values_list("permission__codename", flat=True)
-        }
-        for group in Group.objects.all()
-    }
 
 
 @pytest.mark.parametrize(("role", "may"), [("reporter", False), ("editor", True), ("moderator", True), ("admin", True)])
