@@ -10,7 +10,9 @@ and port (and path prefix) to `AKISMET_API_URL`: the local stand-in in developme
 
 Every failure (connection refused, timeout, 5xx, 429, an `invalid` answer, garbage, missing
 configuration) becomes `Verdict.ERROR` for the caller, so the comment is held as "unchecked" and
-nothing a reader wrote is lost. The last error is recorded in `AkismetHealth` for the dashboard.
+nothing a reader wrote is lost. This module only talks to Akismet and writes nothing: the callers
+(`services.akismet_check`, `services.akismet_report`) keep the outcome in `AkismetHealth` for the
+dashboard.
 """
 
 from __future__ import annotations
@@ -157,17 +159,9 @@ def backing_off() -> bool:
     return bool(until and until > timezone.now())
 
 
-def record_success() -> None:
-    from .services import akismet_health_record_success  # noqa: PLC0415 (services call Akismet)
-
-    akismet_health_record_success(at=timezone.now())
-
-
-def record_failure(error: str) -> None:
+def _failed(error: str) -> str:
     logger.warning("Akismet call failed: %s", error)
-    from .services import akismet_health_record_failure  # noqa: PLC0415 (services call Akismet)
-
-    akismet_health_record_failure(at=timezone.now(), error=error)
+    return error
 
 
 def _call(operation: str, payload: dict[str, Any], **extra: Any):
@@ -194,14 +188,9 @@ def check(payload: dict[str, Any], *, recheck_reason: str = "") -> CheckResult:
     except akismet.UnknownArgumentError:
         raise  # a programming error (a field Akismet does not know), not an outage
     except akismet.AkismetError as exc:
-        error = _describe(exc)
-        record_failure(error)
-        return CheckResult(Verdict.ERROR, error)
+        return CheckResult(Verdict.ERROR, _failed(_describe(exc)))
     except httpx.HTTPError as exc:  # the package wraps these, but be sure a reader never sees a 500
-        error = f"Akismet unreachable ({type(exc).__name__})"
-        record_failure(error)
-        return CheckResult(Verdict.ERROR, error)
-    record_success()
+        return CheckResult(Verdict.ERROR, _failed(f"Akismet unreachable ({type(exc).__name__})"))
     return CheckResult(
         {
             akismet.CheckResponse.HAM: Verdict.HAM,
@@ -218,12 +207,7 @@ def report(payload: dict[str, Any], *, spam: bool) -> str:
     try:
         _call("submit_spam" if spam else "submit_ham", payload)
     except akismet.AkismetError as exc:
-        error = _describe(exc)
-        record_failure(error)
-        return error
+        return _failed(_describe(exc))
     except httpx.HTTPError as exc:
-        error = f"Akismet unreachable ({type(exc).__name__})"
-        record_failure(error)
-        return error
-    record_success()
+        return _failed(f"Akismet unreachable ({type(exc).__name__})")
     return ""

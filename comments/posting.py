@@ -60,7 +60,7 @@ from django_comments_xtd import get_form
 from articles.models import ArticlePage
 from articles.text import normalise_arabic
 
-from . import akismet, moderation, selectors, services, words
+from . import moderation, selectors, services, words
 from .forms import HONEYPOT_FIELD, ReaderCommentForm
 from .models import ReaderComment, Reason, Status, Verdict, WordListKind
 from .tasks import schedule_recheck
@@ -211,7 +211,7 @@ def _judge(comment: ReaderComment, request: HttpRequest) -> None:
         verdict, error, note = Verdict.NONE, "", gettext_noop("banned commenter: not sent to Akismet")
         status, reasons = Status.SPAM, list(comment.hold_reasons)
     else:
-        result = akismet.check(comment.akismet_payload)
+        result = services.akismet_check(payload=comment.akismet_payload)
         verdict, error, note = result.verdict, result.error, result.error
         status, reasons = moderation.judge(
             result.verdict,

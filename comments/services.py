@@ -206,7 +206,7 @@ def _report(comment: ReaderComment, *, spam: bool, actor) -> str:
     with) a slow Akismet, and no database write lock is held during the HTTP call."""
     if not comment.akismet_payload:
         return ""
-    error = akismet.report(comment.akismet_payload, spam=spam)
+    error = akismet_report(payload=comment.akismet_payload, spam=spam)
     _record(
         comment,
         EventKind.REPORTED_SPAM if spam else EventKind.REPORTED_HAM,
@@ -276,7 +276,7 @@ def recheck(*, comment: ReaderComment, actor: AbstractBaseUser | None = None, re
 
     Only a comment still waiting for a decision (unchecked or held) changes status; for the others the
     verdict is recorded for the moderator to see."""
-    result = akismet.check(comment.akismet_payload, recheck_reason=reason)
+    result = akismet_check(payload=comment.akismet_payload, recheck_reason=reason)
     now = timezone.now()
     with transaction.atomic():
         comment.refresh_from_db()
@@ -641,12 +641,27 @@ def comments_forget_old_ips(*, submitted_before: datetime) -> int:
 # --- Akismet's health -------------------------------------------------------------------------------------
 
 
-def akismet_health_record_success(*, at: datetime) -> None:
-    AkismetHealth.objects.update_or_create(pk=1, defaults={"last_success_at": at})
+def akismet_check(*, payload: dict, recheck_reason: str = "") -> akismet.CheckResult:
+    """comment-check on a stored payload (never raises; a failure is `Verdict.ERROR`), its outcome kept
+    for the moderators' dashboard."""
+    result = akismet.check(payload, recheck_reason=recheck_reason)
+    akismet_health_record(at=timezone.now(), error=result.error if result.failed else "")
+    return result
 
 
-def akismet_health_record_failure(*, at: datetime, error: str) -> None:
-    AkismetHealth.objects.update_or_create(pk=1, defaults={"last_error_at": at, "last_error": error[:300]})
+def akismet_report(*, payload: dict, spam: bool) -> str:
+    """submit-spam or submit-ham; returns "" or the error, the outcome kept for the dashboard."""
+    error = akismet.report(payload, spam=spam)
+    akismet_health_record(at=timezone.now(), error=error)
+    return error
+
+
+def akismet_health_record(*, at: datetime, error: str = "") -> None:
+    """The last success or the last error (the row is created by the first call that has an outcome)."""
+    if error:
+        AkismetHealth.objects.update_or_create(pk=1, defaults={"last_error_at": at, "last_error": error[:300]})
+    else:
+        AkismetHealth.objects.update_or_create(pk=1, defaults={"last_success_at": at})
 
 
 # --- The text as HTML, stored ----------------------------------------------------------------------

@@ -95,6 +95,16 @@ def test_the_dashboard_says_when_akismet_is_not_configured(client, settings):
     assert "w-status--primary" in html.split("comments-dashboard", 1)[1]
 
 
+def test_the_dashboard_before_akismet_was_ever_asked_writes_nothing(client, settings):
+    """Reading Akismet's state is a read: with no outcome recorded yet the panel says "never" and no row
+    is made; the first answer from Akismet makes it."""
+    settings.AKISMET_API_KEY, settings.AKISMET_BLOG_URL = "key", "http://testserver/"
+    client.force_login(User.objects.create_superuser("admin", "a@example.com", "pw"))
+    html = client.get("/admin/").content.decode()
+    assert 'id="comments-dashboard-section"' in html
+    assert not AkismetHealth.objects.exists()
+
+
 def test_reporters_do_not_get_the_comments_panel_or_menu(client, article):
     reporter = User.objects.create_user("rep", "r@example.com", "pw")
     reporter.groups.add(Group.objects.get(name="Reporters"))
