@@ -1,8 +1,12 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from core.periodic import register_periodic_job
 
 
 class ArticlesConfig(AppConfig):
@@ -28,3 +32,8 @@ class ArticlesConfig(AppConfig):
                     sender=model,
                     dispatch_uid=f"articles-generation-{model.__name__}-{id(signal)}",
                 )
+
+        # Enqueued by core's scheduler (`manage.py run_scheduler`); the task module imports the models.
+        from .tasks import prune_article_daily_views  # noqa: PLC0415 (imports models)
+
+        register_periodic_job(prune_article_daily_views, every=timedelta(days=1))

@@ -16,8 +16,10 @@ rendition is made on the first view, as before.
 
 from __future__ import annotations
 
+import datetime
 import logging
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -89,3 +91,17 @@ def article_view_record(*, article_id: int) -> bool:
     except IntegrityError:  # another request created today's row first
         today.update(views=F("views") + 1)
     return True
+
+
+def article_daily_views_prune(*, batch_size: int = 5000) -> int:
+    """Delete the daily counters older than the "most read" window plus NEWSROOM_MOST_READ_KEEP_DAYS_AFTER
+    days; returns how many. Nothing else reads them, and one row per article and day would otherwise grow
+    with the archive for ever. Deleted in batches of `batch_size` rows, each its own short statement, so a
+    first run on a large table holds no long lock over the rows the beacons update."""
+    window = settings.NEWSROOM["MOST_READ_DAYS"] + settings.NEWSROOM["MOST_READ_KEEP_DAYS_AFTER"]
+    before = timezone.localdate() - datetime.timedelta(days=window - 1)
+    old = ArticleDailyViews.objects.filter(day__lt=before).order_by()
+    deleted = 0
+    while batch := list(old.values_list("pk", flat=True)[:batch_size]):
+        deleted += ArticleDailyViews.objects.filter(pk__in=batch).delete()[0]
+    return deleted

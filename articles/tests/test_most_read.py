@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from articles import selectors, services
 from articles.models import ArticleDailyViews
+from articles.tasks import prune_article_daily_views
 from articles.tests.factories import ArticlePageFactory, translate
+from core.periodic import periodic_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +139,30 @@ def test_the_first_view_of_a_day_is_recorded_even_when_another_request_creates_t
     monkeypatch.setattr(services, "published_articles", another_worker_counts_first)
     assert services.article_view_record(article_id=story.pk)
     assert ArticleDailyViews.objects.get().views == 2
+
+
+def test_the_daily_job_prunes_counters_older_than_the_window_and_its_margin_in_batches(site_tree, settings):
+    """Window of 2 days (today and yesterday) plus 3 days kept: counters of 4 days ago stay, 5 days ago go."""
+    settings.NEWSROOM = {**settings.NEWSROOM, "MOST_READ_DAYS": 2, "MOST_READ_KEEP_DAYS_AFTER": 3}
+    section = site_tree["sections"][0]
+    articles = [ArticlePageFactory(parent=section) for _ in range(3)]
+    for article in articles:
+        for days_ago in (0, 1, 4, 5, 30):
+            views(article, days_ago=days_ago, count=10)
+
+    assert services.article_daily_views_prune(batch_size=2) == 6
+
+    kept = sorted(
+        {(timezone.localdate() - day).days for day in ArticleDailyViews.objects.values_list("day", flat=True)}
+    )
+    assert kept == [0, 1, 4]
+    assert ArticleDailyViews.objects.count() == 9
+    assert services.article_daily_views_prune() == 0
+
+
+def test_the_scheduler_runs_the_pruning_daily(site_tree):
+    job = next(job for job in periodic_jobs() if job.name == "articles.tasks.prune_article_daily_views")
+    assert job.every == datetime.timedelta(days=1)
+    views(ArticlePageFactory(parent=site_tree["sections"][0]), days_ago=400, count=1)
+    prune_article_daily_views.call()
+    assert not ArticleDailyViews.objects.exists()

@@ -446,6 +446,8 @@ NEWSROOM = {
     # The front page's "most read": articles with the most views over the last N days (today included).
     "MOST_READ_DAYS": env_int("NEWSROOM_MOST_READ_DAYS", 2),
     "MOST_READ_COUNT": env_int("NEWSROOM_MOST_READ_COUNT", 5),
+    # Daily view counters are kept this many days beyond the "most read" window, then pruned daily.
+    "MOST_READ_KEEP_DAYS_AFTER": env_int("NEWSROOM_MOST_READ_KEEP_DAYS_AFTER", 7),
 }
 
 # --- Comments (the comments app) -----------------------------------------------------------------
