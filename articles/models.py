@@ -30,6 +30,7 @@ from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from . import selectors
 from .blocks import ArticleBodyBlock
 from .generation import content_generation
 from .text import normalise_arabic, stem_text
@@ -127,8 +128,6 @@ class HomePage(OneQueryViewRestrictions, RoutablePageMixin, Page):
     @path("")
     def index_route(self, request, *args, **kwargs):
         """The front page itself; the author and tag routes below need none of its listings."""
-        from . import selectors  # noqa: PLC0415 (selectors import the models)
-
         # Read only when the template needs them: its stories are one fragment cached per content
         # generation (templates/articles/home_stories.html), so a warm front page runs none of these queries.
         front = SimpleLazyObject(lambda: selectors.front_page(home=self))
@@ -139,8 +138,6 @@ class HomePage(OneQueryViewRestrictions, RoutablePageMixin, Page):
 
     @path("authors/<str:slug>/", name="author")
     def author_view(self, request, slug):
-        from . import selectors  # noqa: PLC0415 (selectors import the models)
-
         author = get_object_or_404(Author, slug=slug)
         articles = selectors.articles_by_author(author=author, locale=self.locale)
         return self.render(
@@ -154,8 +151,6 @@ class HomePage(OneQueryViewRestrictions, RoutablePageMixin, Page):
 
     @path("tags/<str:slug>/", name="tag")
     def tag_view(self, request, slug):
-        from . import selectors  # noqa: PLC0415 (selectors import the models)
-
         tag = get_object_or_404(Tag, slug=slug)
         articles = selectors.articles_by_tag(tag=tag, locale=self.locale)
         return self.render(
@@ -183,8 +178,6 @@ class SectionPage(OneQueryViewRestrictions, Page):
         verbose_name_plural = _("sections")
 
     def get_context(self, request, *args, **kwargs):
-        from . import selectors  # noqa: PLC0415 (selectors import the models)
-
         context = super().get_context(request, *args, **kwargs)
         articles = selectors.section_articles(section=self)
         page = paginate(request, articles, count_key=f"section:{self.pk}")
@@ -354,8 +347,6 @@ class ArticlePage(OneQueryViewRestrictions, Page):
         return max(1, round(words / settings.NEWSROOM["READING_WORDS_PER_MINUTE"]))
 
     def get_context(self, request, *args, **kwargs):
-        from . import selectors  # noqa: PLC0415 (selectors import the models)
-
         context = super().get_context(request, *args, **kwargs)
         # Read only when the template needs them: the cached story (templates/articles/article_main.html)
         # holds them rendered, so a warm page runs none of their queries.

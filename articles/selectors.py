@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, prefetch_related_objects
@@ -16,7 +16,13 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from wagtail.models import Locale, Page, PageViewRestriction
 
-from .models import ArticleAuthor, ArticlePage, ArticleTag, Author, HomePage, SectionPage, Tag
+# The page models serve themselves (their context and routes call these selectors), so the two modules
+# import each other: the models are reached through their module, which is complete by the time any
+# selector runs, and named directly only for type checking.
+from . import models
+
+if TYPE_CHECKING:
+    from .models import ArticlePage, Author, HomePage, SectionPage, Tag
 
 FRONT_PAGE_LATEST = 8
 FRONT_PAGE_PER_SECTION = 4
@@ -69,7 +75,7 @@ def published_articles(*, locale: Locale | int | None = None) -> QuerySet[Articl
     """Live, public, unexpired articles, newest first, with what a card needs fetched up front.
 
     `locale` may be a Locale or its id (callers holding a page pass `page.locale_id`: no Locale query)."""
-    qs = _unrestricted(ArticlePage.objects.live().filter(expired=False))
+    qs = _unrestricted(models.ArticlePage.objects.live().filter(expired=False))
     if locale is not None:
         qs = qs.filter(locale=locale)
     # "-id" (wagtailcore_page.id) rather than "-pk" (articles_articlepage.page_ptr_id): the same value,
@@ -87,8 +93,12 @@ def with_card_data(articles: Iterable[ArticlePage], *, known_sections: Iterable[
     sections = {s.path: s for s in known_sections if s.path in section_paths}
     missing = section_paths - sections.keys()
     if missing:
-        sections.update((s.path, s) for s in SectionPage.objects.filter(path__in=missing))
-    links = ArticleAuthor.objects.filter(page__in=articles).select_related("author").order_by("page_id", "sort_order")
+        sections.update((s.path, s) for s in models.SectionPage.objects.filter(path__in=missing))
+    links = (
+        models.ArticleAuthor.objects.filter(page__in=articles)
+        .select_related("author")
+        .order_by("page_id", "sort_order")
+    )
     authors_by_page: dict[int, list[Author]] = {}
     for link in links:
         authors_by_page.setdefault(link.page_id, []).append(link.author)
@@ -120,11 +130,11 @@ def related_articles(*, article: ArticlePage, limit: int | None = None) -> list[
 
     missing = limit - len(chosen)
     if missing > 0:
-        tag_ids = ArticleTag.objects.filter(content_object_id=article.pk).values("tag_id")  # a subquery
+        tag_ids = models.ArticleTag.objects.filter(content_object_id=article.pk).values("tag_id")  # a subquery
         # Bounded candidates, each through an index: the newest articles carrying one of the story's tags
         # (articletag's (tag, article) index, read backwards) and the section's newest stories.
         by_tag = (
-            ArticleTag.objects.filter(tag_id__in=tag_ids)
+            models.ArticleTag.objects.filter(tag_id__in=tag_ids)
             .order_by("-content_object_id")
             .values("content_object_id")[:RELATED_CANDIDATES]
         )
@@ -170,7 +180,7 @@ def breaking_news(*, locale: Locale | int, limit: int = 3) -> list[ArticlePage]:
 
 
 def sections(*, home: HomePage) -> list[SectionPage]:
-    return list(_unrestricted(SectionPage.objects.live().child_of(home)).order_by("path"))
+    return list(_unrestricted(models.SectionPage.objects.live().child_of(home)).order_by("path"))
 
 
 def front_page(*, home: HomePage) -> dict:
