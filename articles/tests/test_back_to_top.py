@@ -7,19 +7,15 @@ come from the test database exactly as a reader's browser would get them, withou
 from __future__ import annotations
 
 import mimetypes
-import os
-import shutil
 from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.staticfiles import finders
 from django.core.files.storage import default_storage
 from django.test import Client
-from playwright.sync_api import sync_playwright
 
 from articles.tests.factories import ArticlePageFactory, translate
 
-CHROMIUM = "/usr/bin/chromium"
 ORIGIN = "http://testserver"
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 800), "wide": (1440, 900)}
 CONTROLS = "input:not([type=hidden]), textarea, select, button, summary, a[href], [role=button], [tabindex]"
@@ -44,10 +40,7 @@ OVERLAPS = """(selector) => {
     return hits;
 }"""
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason="needs Debian's chromium"),
-]
+pytestmark = pytest.mark.django_db
 
 
 def answer(client: Client, paths) -> callable:
@@ -97,36 +90,11 @@ def pages(site_tree):
     }
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    """One browser for the module. Playwright's sync API keeps an event loop in this thread, which makes
-    Django refuse database access; every call here still happens in this one thread, so allow it."""
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-    if previous is None:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
 @pytest.mark.parametrize("width", list(WIDTHS))
-def test_the_back_to_top_button_never_covers_a_form_field_or_a_control(chromium, pages, width, tmp_path):
+def test_the_back_to_top_button_never_covers_a_form_field_or_a_control(module_chromium, pages, width, tmp_path):
     client = Client()
     viewport_width, viewport_height = WIDTHS[width]
-    context = chromium.new_context(viewport={"width": viewport_width, "height": viewport_height})
+    context = module_chromium.new_context(viewport={"width": viewport_width, "height": viewport_height})
     try:
         page = context.new_page()
         page.route(f"{ORIGIN}/**", answer(client, pages.values()))
@@ -148,12 +116,12 @@ def test_the_back_to_top_button_never_covers_a_form_field_or_a_control(chromium,
         context.close()
 
 
-def test_it_floats_only_where_there_is_a_free_margin(chromium, pages):
+def test_it_floats_only_where_there_is_a_free_margin(module_chromium, pages):
     """On the wide screen it floats (fixed) in the margin beside the page; narrower, it is in the page."""
     client = Client()
     positions = {}
     for width, (viewport_width, viewport_height) in WIDTHS.items():
-        context = chromium.new_context(viewport={"width": viewport_width, "height": viewport_height})
+        context = module_chromium.new_context(viewport={"width": viewport_width, "height": viewport_height})
         try:
             page = context.new_page()
             page.route(f"{ORIGIN}/**", answer(client, [pages["article (ar)"]]))

@@ -35,14 +35,6 @@ COLD_SECTION_QUERIES = 16
 COLD_ARTICLE_QUERIES = 26
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Cached fragments and renditions of one test's pages must not answer for another's (same pks)."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def image():
     return wagtail_factories.ImageFactory(file__width=320, file__height=180)
 

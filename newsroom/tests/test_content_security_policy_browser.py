@@ -21,17 +21,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 PORTS = range(8140, 8150)
 ARTICLE_SLUG = "aleppo-water-pumping-restored"
 ADMIN_PASSWORD = "browser-check-password-7"
@@ -42,9 +33,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
   window.__violations.push(`${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}`);
 });
 """
-
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
-
 
 def free_port() -> int:
     for port in PORTS:
@@ -126,14 +114,6 @@ def site(tmp_path_factory):
         server.wait(timeout=20)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 class Tab:
     """A page with everything it reports kept: console messages, uncaught errors, policy violations."""
 
@@ -169,8 +149,8 @@ class Tab:
 
 
 @pytest.fixture
-def tab(browser, site):
-    opened = Tab(browser, site["base"])
+def tab(module_chromium, site):
+    opened = Tab(module_chromium, site["base"])
     yield opened
     opened.close()
 
