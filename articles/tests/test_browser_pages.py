@@ -2,7 +2,7 @@
 desktop's, in both editions:
 
 - axe-core finds no accessibility violation on the home, section, article, search, author and tag
-  pages and the 404;
+  pages and the 404, in the light colour scheme and the dark one (`prefers-color-scheme: dark`);
 - the front page's lead story without a picture is a full-width headline, not text beside an empty box;
 - an article downloads under 150 KB of fonts, all from the site itself, and the UI typeface is drawn.
 
@@ -27,6 +27,7 @@ from articles.tests.factories import ArticlePageFactory, AuthorFactory, site_tre
 AXE = Path(__file__).parent / "axe" / "axe.min.js"
 AXE_VERSION = "4.14.1"
 WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+COLOUR_SCHEMES = ("light", "dark")
 FONT_BUDGET = 150_000
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -143,10 +144,10 @@ def serve_media(route):
         route.fulfill(status=200, body=file.read(), content_type="image/webp" if name.endswith(".webp") else None)
 
 
-def open_page(browser, base_url, path, viewport):
+def open_page(browser, base_url, path, viewport, colour_scheme="light"):
     # axe is injected by the test, and the site's Content-Security-Policy rightly refuses a script it did not
     # send; the policy itself is checked by newsroom/tests/test_content_security_policy_browser.py.
-    page = browser.new_page(viewport=viewport, bypass_csp=True)
+    page = browser.new_page(viewport=viewport, color_scheme=colour_scheme, bypass_csp=True)
     page.route("**/media/**", serve_media)
     page.goto(base_url + path, wait_until="load")
     page.evaluate("document.fonts.ready.then(() => true)")
@@ -172,19 +173,20 @@ def screenshot(page, name: str) -> None:
 
 def test_no_accessibility_violations_on_the_public_pages(chromium, live_server):
     """axe-core (all its rules but the experimental ones) on every kind of public page, phone and desktop,
-    in both editions (the Arabic lead without a picture, the English one with)."""
+    in both editions (the Arabic lead without a picture, the English one with), light and dark."""
     data = newsroom(lead_has_image=False, english=True)
     found = {}
     with chromium() as browser:
         for language, pages in data["pages"].items():
             for width, viewport in WIDTHS.items():
-                for name, path in pages.items():
-                    page = open_page(browser, live_server.url, path, viewport)
-                    screenshot(page, f"{language}-{name}-{width}")
-                    violations = axe_violations(page)
-                    if violations:
-                        found[f"{language} {name} {width}"] = violations
-                    page.close()
+                for scheme in COLOUR_SCHEMES:
+                    for name, path in pages.items():
+                        page = open_page(browser, live_server.url, path, viewport, scheme)
+                        screenshot(page, f"{language}-{name}-{width}-{scheme}")
+                        violations = axe_violations(page)
+                        if violations:
+                            found[f"{language} {name} {width} {scheme}"] = violations
+                        page.close()
     assert not found, "\n".join(f"{where}: {v}" for where, items in found.items() for v in items)
 
 
