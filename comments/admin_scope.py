@@ -18,7 +18,7 @@ from wagtail.admin.auth import permission_denied
 MODERATE = "comments.moderate_readercomment"
 
 # The Moderators group's permissions (core/migrations/0001_newsroom_roles.py gives access to the admin,
-# comments/migrations/0061_newsroom_roles_comments.py and 0060_word_lists_setting.py the rest). A user who
+# comments/migrations/0062_newsroom_roles_comments.py and 0060_word_lists_setting.py the rest). A user who
 # has the moderating one and nothing beyond these is a moderator only.
 MODERATOR_PERMISSIONS = frozenset(
     {

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 CORE = importlib.import_module("core.migrations.0001_newsroom_roles")
 ARTICLES = importlib.import_module("articles.migrations.0008_newsroom_roles_authors_and_tags")
-COMMENTS = importlib.import_module("comments.migrations.0061_newsroom_roles_comments")
+COMMENTS = importlib.import_module("comments.migrations.0062_newsroom_roles_comments")
 
 MODERATE = {
     "comments.moderate_readercomment",

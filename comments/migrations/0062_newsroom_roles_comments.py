@@ -29,7 +29,7 @@ def grant_comment_moderation(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("comments", "0060_word_lists_setting"),
+        ("comments", "0061_comment_text_html"),
         ("core", "0001_newsroom_roles"),
     ]
 
