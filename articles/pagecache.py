@@ -88,6 +88,7 @@ REFUSING_CACHE_CONTROL = ("private", "no-store", "no-cache")
 def _options() -> dict:
     newsroom = settings.NEWSROOM
     return {
+        "enabled": newsroom.get("PAGE_CACHE", True),
         "seconds": newsroom["PAGE_CACHE_SECONDS"],
         "cdn_max_age": newsroom["CDN_MAX_AGE"],
         "cdn_swr": newsroom["CDN_STALE_WHILE_REVALIDATE"],
@@ -136,7 +137,7 @@ class PageCacheMiddleware:
         if request.method not in ("GET", "HEAD") or request.path_info.startswith(NEVER_CACHED_PREFIXES):
             return self.get_response(request)
         options = _options()
-        if not options["seconds"]:
+        if not (options["enabled"] and options["seconds"]):
             return self.get_response(request)
         cookies = request.COOKIES
         if self.session_cookie in cookies or self.messages_cookie in cookies or "HTTP_AUTHORIZATION" in request.META:

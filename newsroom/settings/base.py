@@ -303,9 +303,11 @@ NEWSROOM = {
     "SECTION_PAGE_SIZE": env_int("NEWSROOM_SECTION_PAGE_SIZE", 12),
     # Reading speed used for "N minutes read" (Arabic news prose, words per minute).
     "READING_WORDS_PER_MINUTE": env_int("NEWSROOM_READING_WORDS_PER_MINUTE", 180),
-    # Seconds a rendered public page (whole, and its fragments) is kept in the site's cache; 0 turns the
-    # whole-page cache off. Purged on publish and on comment changes (articles/pagecache.py).
+    # Seconds a rendered public page (whole, and its fragments) is kept in the site's cache. Purged on
+    # publish and on comment changes (articles/pagecache.py).
     "PAGE_CACHE_SECONDS": env_int("NEWSROOM_PAGE_CACHE_SECONDS", 300),
+    # The whole-page cache for anonymous readers (articles/pagecache.py); "false" turns only it off.
+    "PAGE_CACHE": env_bool("NEWSROOM_PAGE_CACHE", True),
     # What a cached page tells a CDN or Varnish (s-maxage, stale-while-revalidate), and how many pages of
     # a listing a purge names to it (`?page=2`…; later pages follow within CDN_MAX_AGE).
     "CDN_MAX_AGE": env_int("NEWSROOM_CDN_MAX_AGE", 300),
@@ -403,9 +405,10 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # Content-Security-Policy (django-csp): every public page loads scripts, styles, fonts and images from this
-# site only. Inline scripts run only with the request's nonce (`nonce="{{ request.csp_nonce }}"` in
-# templates); no inline styles at all. Players of embedded media (YouTube…) are other origins: list them in
-# CSP_FRAME_SRC, or the embed shows as its link only.
+# site only; no inline styles at all. Public pages use no nonce: they are served whole from the page cache,
+# where a nonce would be shared by every reader (see articles/pagecache.py). A page that asks for
+# `request.csp_nonce` may run an inline script with it, and is not cached. Players of embedded media
+# (YouTube…) are other origins: list them in CSP_FRAME_SRC, or the embed shows as its link only.
 embed_frame_origins = env_list("CSP_FRAME_SRC")  # lower case: not a setting (django-csp 4 refuses CSP_*)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -7,7 +7,10 @@ database (the one DATABASE_URL names; `make bench` gives it `.bench.sqlite3` or 
    loads the demo, and puts 50 comments under one article;
 2. measures each page: p50 and p95 of sequential requests and requests per second under concurrency
    (wrk if installed, else a thread pool), all through gunicorn with production settings on a local
-   port, plus the queries of one request (in this process) and the HTML's size;
+   port, plus the queries of one request (in this process) and the HTML's size; first with the readers'
+   page cache off (what rendering costs), then on (what an anonymous reader gets from it: p50 and
+   req/s of each page served from the cache), and, on that same server, a static file and the cached
+   article in turns (wrk, interleaved), whose req/s ratio says how close a cached page comes to a file;
 3. adds N articles and M comments in bulk (operations/archive_builder.py), gathers the planner's
    statistics (ANALYZE), and measures again;
 4. prints both sizes side by side with the growth of each page's median.
@@ -32,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
@@ -48,6 +52,10 @@ SEARCH_QUERY = "دمشق"
 COMMENTS_ON_ARTICLE = 50
 
 
+STATIC_FILE = "/static/css/site.css"
+RATIO_ROUNDS = 3
+
+
 @dataclass
 class Figures:
     p50: float
@@ -55,6 +63,21 @@ class Figures:
     queries: int
     size: int
     rps: float
+    cached_p50: float = 0.0
+    cached_rps: float = 0.0
+
+
+@dataclass
+class Ratio:
+    """Requests per second of a static file and of the cached article, measured in turns on one server."""
+
+    static: list[float]
+    article: list[float]
+    static_size: int
+
+    @property
+    def value(self) -> float:
+        return statistics.median(self.article) / statistics.median(self.static)
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -65,8 +88,12 @@ def percentile(values: list[float], fraction: float) -> float:
 class Server:
     """gunicorn with production settings on a local port, against the benchmark's database."""
 
-    def __init__(self, *, port: int, workers: int, database_url: str, static_root: Path):
+    def __init__(
+        self, *, port: int, workers: int, database_url: str, static_root: Path, redis_url: str, page_cache: bool
+    ):
         self.port = port
+        # The cache starts empty: pages and generations left by another database must not be served.
+        redis.Redis.from_url(redis_url).flushdb()
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "newsroom.settings.production",
@@ -77,6 +104,8 @@ class Server:
             "STATIC_ROOT": str(static_root),
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "LOG_LEVEL": "WARNING",
+            "REDIS_URL": redis_url,
+            "NEWSROOM_PAGE_CACHE": "true" if page_cache else "false",
         }
         self.process = subprocess.Popen(
             [
@@ -173,6 +202,11 @@ class Command(BaseCommand):
         parser.add_argument("--concurrency", type=int, default=8, help="Concurrent connections.")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn workers.")
         parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8150)))
+        parser.add_argument(
+            "--redis-url",
+            default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8"),
+            help="The servers' cache (production needs Redis); this Redis database is flushed at each start.",
+        )
         parser.add_argument(
             "--measure-only",
             action="store_true",
@@ -279,14 +313,73 @@ class Command(BaseCommand):
         conn.close()
         return results
 
-    def run_server_and_measure(self, options, static_root: Path) -> dict[str, Figures]:
+    def measure_cached(self, server: Server, options, results: dict[str, Figures]) -> Ratio:
+        """Each page again, from the page cache (one view fills it); then a static file and the cached
+        article in turns, so that both see the same load on this shared machine."""
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
+        article_url = ""
+        for name, url in self.pages():
+            if name.startswith("article"):
+                article_url = url
+            for _ in range(3):
+                status, _body = get(conn, url)
+                if status != 200:
+                    raise CommandError(f"{url} answered {status}")
+            timings = []
+            for _ in range(options["requests"]):
+                start = time.perf_counter()
+                get(conn, url)
+                timings.append((time.perf_counter() - start) * 1000)
+            figures = results[name]
+            figures.cached_p50 = statistics.median(timings)
+            figures.cached_rps = requests_per_second(
+                server.port, url, seconds=options["seconds"], concurrency=options["concurrency"]
+            )
+            self.stdout.write(f"  {name:<24} cached: p50 {figures.cached_p50:7.1f} ms  {figures.cached_rps:7.1f} req/s")
+        status, static_body = get(conn, STATIC_FILE)
+        if status != 200:
+            raise CommandError(f"{STATIC_FILE} answered {status}")
+        conn.close()
+        ratio = Ratio(static=[], article=[], static_size=len(static_body))
+        for _ in range(RATIO_ROUNDS):
+            for url, figures in ((STATIC_FILE, ratio.static), (article_url, ratio.article)):
+                figures.append(
+                    requests_per_second(
+                        server.port, url, seconds=options["seconds"], concurrency=options["concurrency"]
+                    )
+                )
+        self.stdout.write(
+            f"  static file {STATIC_FILE} ({ratio.static_size / 1024:.1f} KB): "
+            + ", ".join(f"{rps:.0f}" for rps in ratio.static)
+            + " req/s; cached article: "
+            + ", ".join(f"{rps:.0f}" for rps in ratio.article)
+            + f" req/s; ratio of medians {ratio.value:.2f}"
+        )
+        return ratio
+
+    def run_server_and_measure(self, options, static_root: Path) -> tuple[dict[str, Figures], Ratio]:
         cache.clear()
         url = os.environ.get("DATABASE_URL") or f"sqlite:///{connection.settings_dict['NAME']}"
-        server = Server(port=options["port"], workers=options["workers"], database_url=url, static_root=static_root)
+        common = {
+            "port": options["port"],
+            "workers": options["workers"],
+            "database_url": url,
+            "static_root": static_root,
+            "redis_url": options["redis_url"],
+        }
+        self.stdout.write(" Page cache off (rendering):")
+        server = Server(**common, page_cache=False)
         try:
-            return self.measure(server, options)
+            results = self.measure(server, options)
         finally:
             server.stop()
+        self.stdout.write(" Page cache on (anonymous readers):")
+        server = Server(**common, page_cache=True)
+        try:
+            ratio = self.measure_cached(server, options, results)
+        finally:
+            server.stop()
+        return results, ratio
 
     # --- The command ---
 
@@ -313,11 +406,15 @@ class Command(BaseCommand):
                 f"Database: {self.database_label()}; {ArticlePage.objects.live().count():,} articles, "
                 f"{ReaderComment.objects.count():,} comments"
             )
-            self.run_server_and_measure(options, static_root)
+            results, ratio = self.run_server_and_measure(options, static_root)
         finally:
             shutil.rmtree(static_root, ignore_errors=True)
+        self.stdout.write("")
+        self.print_cached_table([("now", results, ratio)])
 
     def handle(self, *args, **options):
+        # The in-process requests count a page's queries: they must render it, not find it in the page cache.
+        settings.NEWSROOM = {**settings.NEWSROOM, "PAGE_CACHE": False}
         if options["fresh"]:
             self.recreate_database()
         if not ArticlePage.objects.live().exists():
@@ -337,7 +434,7 @@ class Command(BaseCommand):
             label = self.database_label()
             self.stdout.write(f"Database: {label}")
             self.stdout.write(f"Demo size: {demo_articles} articles. Measuring…")
-            small = self.run_server_and_measure(options, static_root)
+            small, small_ratio = self.run_server_and_measure(options, static_root)
 
             wanted = options["articles"] - demo_articles
             started = time.monotonic()
@@ -361,7 +458,7 @@ class Command(BaseCommand):
                 f"Large size: {large_articles:,} articles, {large_comments:,} comments "
                 f"(built in {built:.0f} s). Measuring…"
             )
-            large = self.run_server_and_measure(options, static_root)
+            large, large_ratio = self.run_server_and_measure(options, static_root)
         finally:
             shutil.rmtree(static_root, ignore_errors=True)
 
@@ -385,4 +482,29 @@ class Command(BaseCommand):
                 f"{demo.size / 1024:6.1f} {demo.rps:7.1f} | "
                 f"{big.p50:13.1f} {big.p95:7.1f} {big.queries:3} {big.size / 1024:6.1f} {big.rps:7.1f} | "
                 f"{big.p50 / demo.p50:5.2f}×"
+            )
+        self.stdout.write("")
+        self.print_cached_table([("demo", small, small_ratio), (f"{large_articles:,}", large, large_ratio)])
+
+    def print_cached_table(self, runs: list[tuple[str, dict[str, Figures], Ratio]]) -> None:
+        """The page cache's figures: each page's p50 and req/s from the cache beside its rendering req/s,
+        and the cached article against a static file through the same gunicorn."""
+        self.stdout.write("From the page cache (anonymous readers), against rendering (cache off):")
+        header = f"{'page':<24}" + "".join(
+            f" | {f'{label}: cached p50':>17} {'req/s':>7} {'rendered req/s':>14} {'×':>6}" for label, _r, _x in runs
+        )
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for name in runs[0][1]:
+            row = f"{name:<24}"
+            for _label, results, _ratio in runs:
+                figures = results[name]
+                speedup = figures.cached_rps / figures.rps if figures.rps else 0.0
+                row += f" | {figures.cached_p50:17.1f} {figures.cached_rps:7.1f} {figures.rps:14.1f} {speedup:5.0f}×"
+            self.stdout.write(row)
+        for label, _results, ratio in runs:
+            self.stdout.write(
+                f"{label}: static file {statistics.median(ratio.static):.0f} req/s, cached article "
+                f"{statistics.median(ratio.article):.0f} req/s (medians of {RATIO_ROUNDS} interleaved rounds): "
+                f"ratio {ratio.value:.2f}"
             )
