@@ -21,6 +21,11 @@ class RecordingBackend(BaseBackend):
         PURGED.extend(urls)
 
 
+def page_cache_on(settings) -> None:
+    """The test settings turn the whole-page cache off (tests of rendering); these tests are about it."""
+    settings.NEWSROOM = {**settings.NEWSROOM, "PAGE_CACHE": True}
+
+
 def recording_cdn(settings):
     """For a fixture: WAGTAILFRONTENDCACHE is the recording backend; yields the list of purged URLs."""
     settings.WAGTAILFRONTENDCACHE = RECORDING

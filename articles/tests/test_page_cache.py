@@ -11,7 +11,12 @@ from wagtail.models import Site
 
 from articles.models import NewsroomSettings
 from articles.tests.factories import ArticlePageFactory, translate
-from articles.tests.pagecache_helpers import PURGED, edition_wide, listing, recording_cdn, story_tree
+from articles.tests.pagecache_helpers import PURGED, edition_wide, listing, page_cache_on, recording_cdn, story_tree
+
+
+@pytest.fixture(autouse=True)
+def whole_page_cache(settings):
+    page_cache_on(settings)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import urllib.request
 import pytest
 
 from articles.tests.factories import ArticlePageFactory
+from articles.tests.pagecache_helpers import page_cache_on
 from comments.models import ReaderComment
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,6 +31,11 @@ def fill(page, text: str, name: str, email: str) -> None:
     page.fill("#id_comment", text)
     page.fill("#id_name", name)
     page.fill("#id_email", email)
+
+
+@pytest.fixture(autouse=True)
+def whole_page_cache(settings):
+    page_cache_on(settings)
 
 
 @pytest.fixture

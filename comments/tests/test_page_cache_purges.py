@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from articles.tests.pagecache_helpers import listing, recording_cdn, story_tree
+from articles.tests.pagecache_helpers import listing, page_cache_on, recording_cdn, story_tree
 from comments.models import Status
 from comments.services import approve, comment_delete, comment_feature, edit_text, unapprove
 from comments.tests.factories import ReaderCommentFactory
@@ -15,6 +15,11 @@ from comments.tests.factories import ReaderCommentFactory
 @pytest.fixture
 def reader():
     return Client()
+
+
+@pytest.fixture(autouse=True)
+def whole_page_cache(settings):
+    page_cache_on(settings)
 
 
 @pytest.fixture
