@@ -68,9 +68,10 @@ def purge_on_site_settings(sender, instance, created=False, raw=False, **kwargs)
         pagecache.site_purge()
 
 
-def purge_on_byline_or_tag(sender, instance, raw=False, **kwargs):
-    """An author's or a tag's name is shown on its listing and on each of its articles."""
-    if raw or not instance.pk:
+def purge_on_byline_or_tag(sender, instance, created=False, raw=False, **kwargs):
+    """An author's or a tag's name is shown on its listing and on each of its articles (a new one is on
+    no page yet)."""
+    if raw or created or not instance.pk:
         return
     if isinstance(instance, Author):
         pagecache.author_or_tag_purge(author=instance)

@@ -3,7 +3,10 @@ and that every change retires exactly the pages that show it, here and at the CD
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
+import redis
 from django.contrib.auth.models import User
 from django.test import Client
 from django.utils.encoding import iri_to_uri
@@ -289,3 +292,48 @@ def test_without_a_frontend_cache_nothing_is_sent(tree, settings, django_capture
     with django_capture_on_commit_callbacks(execute=True):
         tree["article"].save_revision().publish()
     assert PURGED == []
+
+
+@pytest.mark.django_db
+def test_renaming_an_author_purges_their_pages_and_articles(tree, cdn, django_capture_on_commit_callbacks, reader):
+    article, author = tree["article"], tree["author"]
+    reader.get(article.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        author.name = "سارة الأحمد"
+        author.save()
+    expected = listing("http://localhost/authors/sara/") | {
+        "http://localhost/feeds/author/sara/rss/",
+        "http://localhost/feeds/author/sara/atom/",
+        iri_to_uri(f"http://localhost{article.url}"),
+    }
+    assert set(cdn) == expected
+    assert "سارة الأحمد" in reader.get(article.url).content.decode()
+
+
+@pytest.mark.django_db
+def test_with_redis_as_in_production_a_purge_is_seen_at_once(reader, tree, settings):
+    """Production's cache: the generations are read with our own Redis client (integers, as Django's
+    backend stores them) and a purge by any process changes them."""
+    prefix = f"pagecache-test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/1",
+            "KEY_PREFIX": prefix,
+        }
+    }
+    client = redis.Redis.from_url("redis://127.0.0.1:6379/1")
+    try:
+        article = tree["article"]
+        assert reader.get(article.url)["X-Page-Cache"] == "miss"
+        assert reader.get(article.url)["X-Page-Cache"] == "hit"
+        assert int(client.get(f"{prefix}:1:pc:site"))
+        article.title = "عنوان بعد التعديل"
+        article.save_revision().publish()
+        response = reader.get(article.url)
+        assert response["X-Page-Cache"] == "miss"
+        assert "عنوان بعد التعديل" in response.content.decode()
+        assert reader.get(article.url)["X-Page-Cache"] == "hit"
+    finally:
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)

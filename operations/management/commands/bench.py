@@ -383,7 +383,7 @@ class Command(BaseCommand):
 
     # --- The command ---
 
-    def static_root(self) -> Path:
+    def static_root(self, redis_url: str) -> Path:
         static_root = Path(tempfile.mkdtemp(prefix="newsroom-bench-static-"))
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
@@ -393,6 +393,7 @@ class Command(BaseCommand):
                 "DJANGO_SETTINGS_MODULE": "newsroom.settings.production",
                 "SECRET_KEY": "benchmark-only-not-a-secret",
                 "STATIC_ROOT": str(static_root),
+                "REDIS_URL": redis_url,  # production settings refuse to load without it
             },
             check=True,
         )
@@ -400,7 +401,7 @@ class Command(BaseCommand):
 
     def measure_as_is(self, options):
         self.analyze()
-        static_root = self.static_root()
+        static_root = self.static_root(options["redis_url"])
         try:
             self.stdout.write(
                 f"Database: {self.database_label()}; {ArticlePage.objects.live().count():,} articles, "
@@ -429,7 +430,7 @@ class Command(BaseCommand):
             return self.measure_as_is(options)
         self.analyze()
 
-        static_root = self.static_root()
+        static_root = self.static_root(options["redis_url"])
         try:
             label = self.database_label()
             self.stdout.write(f"Database: {label}")
