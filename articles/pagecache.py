@@ -31,12 +31,12 @@ response whose rendering asked for the request's nonce (`request._csp_nonce` set
 Keys and purges. Every stored page records two generations: the site-wide one and its path's. A lookup
 reads both in one round trip and serves the page only if both still match; the page itself comes from
 this process's own recent copies when it has one (a hit then moves a few bytes from Redis, not the
-page), else from the shared cache. Purging a path gives it a new random generation, which retires every query-string variant of it
-at once (`?page=7` of a section, `?comments=3` of an article) without knowing them; purging the site
-gives the site-wide one a new value. The generation is read before the view runs and the purge runs
-after the change commits, so a page rendered from the old data is always stored under a retired
-generation: a reader never gets it after the purge. A generation evicted from the cache is simply made
-anew at random, which retires what was stored under the old one.
+page), else from the shared cache. Purging a path gives it a new random generation, which retires every
+query-string variant of it at once (`?page=7` of a section, `?comments=3` of an article) without knowing
+them; purging the site gives the site-wide one a new value. The generation is read before the view runs
+and the purge runs after the change commits, so a page rendered from the old data is always stored
+under a retired generation: a reader never gets it after the purge. A generation evicted from the cache
+is simply made anew at random, which retires what was stored under the old one.
 
 The same purges go to Wagtail's frontend cache (`WAGTAILFRONTENDCACHE`: Cloudflare, CloudFront or HTTP
 PURGE to Varnish) as absolute URLs, through Wagtail's queued task. A CDN purges URL by URL, so a
