@@ -98,6 +98,7 @@ def _options() -> dict:
         "cdn_max_age": newsroom["CDN_MAX_AGE"],
         "cdn_swr": newsroom["CDN_STALE_WHILE_REVALIDATE"],
         "cdn_pages": newsroom["CDN_PURGE_PAGES"],
+        "recheck_ms": newsroom.get("PAGE_CACHE_RECHECK_MS", 0),
     }
 
 
@@ -116,6 +117,28 @@ def _new_generation() -> int:
 
 
 _redis_reader = None
+# Generations this process read, with when: used without asking Redis again for PAGE_CACHE_RECHECK_MS
+# milliseconds (0, the default: every hit asks). A purge made in this process updates them at once.
+_known: dict[str, tuple[int, float]] = {}
+KNOWN_LIMIT = 10_000
+
+
+def _current_generations(keys: list[str], recheck_ms: int) -> tuple:
+    """The generations to compare a stored page with. With `recheck_ms`, a page purged by another worker
+    may still be served by this one for up to that long: a trade of exactness for one Redis round trip per
+    hit, which the operator makes (see README, "Page cache and CDN")."""
+    if recheck_ms:
+        now = time.monotonic()
+        known = [_known.get(key) for key in keys]
+        if all(item is not None and now - item[1] < recheck_ms / 1000 for item in known):
+            return tuple(item[0] for item in known)
+    values = _read_generations(keys)
+    if recheck_ms:
+        if len(_known) > KNOWN_LIMIT:
+            _known.clear()
+        now = time.monotonic()
+        _known.update({key: (value, now) for key, value in zip(keys, values, strict=True) if value is not None})
+    return values
 
 
 def _read_generations(keys: list[str]) -> tuple:
@@ -181,7 +204,7 @@ class PageCacheMiddleware:
         query = request.META.get("QUERY_STRING", "")
         entry_key = "pc:page:" + _digest(f"{scheme}|{request.get_host()}|{path}|{query}")
         path_key = path_generation_key(path)
-        generations = _read_generations([SITE_GENERATION_KEY, path_key])
+        generations = _current_generations([SITE_GENERATION_KEY, path_key], options["recheck_ms"])
         if generations[0] is not None and generations[1] is not None:
             entry = _local_entry(entry_key, generations)
             if entry is None:
@@ -356,6 +379,8 @@ class Purge:
                 values[SITE_GENERATION_KEY] = _new_generation()
             if values:
                 cache.set_many(values, timeout=None)
+                now = time.monotonic()
+                _known.update({key: (value, now) for key, value in values.items()})
         except Exception:  # a cache outage must not fail an editor's publish or a moderator's decision
             logger.exception("Could not purge %d paths from the page cache", len(self.paths))
 

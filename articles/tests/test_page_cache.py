@@ -337,3 +337,18 @@ def test_with_redis_as_in_production_a_purge_is_seen_at_once(reader, tree, setti
     finally:
         for key in client.scan_iter(f"{prefix}:*"):
             client.delete(key)
+
+
+@pytest.mark.django_db
+def test_with_a_recheck_interval_a_purge_made_here_is_still_seen_at_once(reader, tree, settings):
+    """NEWSROOM_PAGE_CACHE_RECHECK_MS lets a worker trust the generations it read for a while; a purge
+    made in the same process updates them, so the editor's own worker never serves the old page."""
+    settings.NEWSROOM = {**settings.NEWSROOM, "PAGE_CACHE_RECHECK_MS": 60_000}
+    article = tree["article"]
+    reader.get(article.url)
+    assert reader.get(article.url)["X-Page-Cache"] == "hit"
+    article.title = "عنوان بعد التعديل"
+    article.save_revision().publish()
+    response = reader.get(article.url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "عنوان بعد التعديل" in response.content.decode()

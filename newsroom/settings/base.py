@@ -308,6 +308,10 @@ NEWSROOM = {
     "PAGE_CACHE_SECONDS": env_int("NEWSROOM_PAGE_CACHE_SECONDS", 300),
     # The whole-page cache for anonymous readers (articles/pagecache.py); "false" turns only it off.
     "PAGE_CACHE": env_bool("NEWSROOM_PAGE_CACHE", True),
+    # Milliseconds a worker trusts the page generations it read before asking Redis again (0: every hit asks,
+    # so a purge is seen at once by every worker; more: a hit skips that round trip, and a page purged by
+    # another worker may be served up to this long).
+    "PAGE_CACHE_RECHECK_MS": env_int("NEWSROOM_PAGE_CACHE_RECHECK_MS", 0),
     # What a cached page tells a CDN or Varnish (s-maxage, stale-while-revalidate), and how many pages of
     # a listing a purge names to it (`?page=2`…; later pages follow within CDN_MAX_AGE).
     "CDN_MAX_AGE": env_int("NEWSROOM_CDN_MAX_AGE", 300),
