@@ -204,7 +204,11 @@ class PageCacheMiddleware:
         query = request.META.get("QUERY_STRING", "")
         entry_key = "pc:page:" + _digest(f"{scheme}|{request.get_host()}|{path}|{query}")
         path_key = path_generation_key(path)
-        generations = _current_generations([SITE_GENERATION_KEY, path_key], options["recheck_ms"])
+        try:
+            generations = _current_generations([SITE_GENERATION_KEY, path_key], options["recheck_ms"])
+        except Exception:  # the cache is down: readers get rendered pages, nothing is stored
+            logger.exception("Page cache unavailable; serving %s uncached", path)
+            return self.get_response(request)
         if generations[0] is not None and generations[1] is not None:
             entry = _local_entry(entry_key, generations)
             if entry is None:
@@ -224,7 +228,10 @@ class PageCacheMiddleware:
             headers = [(name, value) for name, value in response.items() if name != HIT_HEADER]
             seconds = options["seconds"]
             entry = (generations, time.time() + seconds, response.status_code, headers, response.content)
-            cache.set(entry_key, entry, seconds)
+            try:
+                cache.set(entry_key, entry, seconds)
+            except Exception:
+                logger.exception("Could not store %s in the page cache", path)
             _keep_local(entry_key, entry)
             response[HIT_HEADER] = "miss"
         elif response.cookies:
@@ -380,6 +387,8 @@ class Purge:
             if values:
                 cache.set_many(values, timeout=None)
                 now = time.monotonic()
+                if len(_known) > KNOWN_LIMIT:
+                    _known.clear()
                 _known.update({key: (value, now) for key, value in values.items()})
         except Exception:  # a cache outage must not fail an editor's publish or a moderator's decision
             logger.exception("Could not purge %d paths from the page cache", len(self.paths))

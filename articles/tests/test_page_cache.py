@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils.encoding import iri_to_uri
 from wagtail.models import Site
 
+from articles import pagecache
 from articles.models import NewsroomSettings
 from articles.tests.factories import ArticlePageFactory, translate
 from articles.tests.pagecache_helpers import PURGED, edition_wide, listing, page_cache_on, recording_cdn, story_tree
@@ -352,3 +353,15 @@ def test_with_a_recheck_interval_a_purge_made_here_is_still_seen_at_once(reader,
     response = reader.get(article.url)
     assert response["X-Page-Cache"] == "miss"
     assert "عنوان بعد التعديل" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_cache_outage_serves_rendered_pages(reader, tree, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(pagecache, "_current_generations", down)
+    response = reader.get(tree["article"].url)
+    assert response.status_code == 200
+    assert "X-Page-Cache" not in response
+    assert "العنوان الأول" in response.content.decode()
