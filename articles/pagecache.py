@@ -509,26 +509,14 @@ def article_purge(
     return purge
 
 
-def listing_page_purge(page: Page) -> Purge:
-    """A section or a front page was published, unpublished, moved or deleted: its title may be in every
-    page's header menu, so this whole cache is retired; the CDN is told the listings, feeds and sitemaps
-    (articles there follow within CDN_MAX_AGE)."""
+def site_purge(page: Page | None = None) -> Purge:
+    """Something every page shows changed: a section's or a front page's title (the header menu), the site
+    settings or the navigation. This whole cache is retired; the CDN is told the front pages, sections,
+    feeds and sitemaps (and `page`, a section or front page that moved or went), and articles there follow
+    within CDN_MAX_AGE."""
     purge = Purge()
     purge.whole_site = True
     purge.add_page(page, pages=True)
-    homes = _edition_homes()
-    _add_edition_wide(purge, homes)
-    for home in homes:
-        for section in home.get_children().live():
-            purge.add_page(section, pages=True)
-    purge.schedule()
-    return purge
-
-
-def site_purge() -> Purge:
-    """Site settings or the navigation changed: every page shows them (see `listing_page_purge`)."""
-    purge = Purge()
-    purge.whole_site = True
     homes = _edition_homes()
     _add_edition_wide(purge, homes)
     for home in homes:

@@ -45,7 +45,7 @@ def purge_on_publish_change(sender, instance, **kwargs):
     if isinstance(instance, ArticlePage):
         pagecache.article_purge(instance, before=getattr(instance, "_pagecache_before", None))
     elif isinstance(instance, (SectionPage, HomePage)):
-        pagecache.listing_page_purge(instance)
+        pagecache.site_purge(instance)
 
 
 def purge_on_move(sender, instance, parent_page_before=None, url_path_before=None, **kwargs):
@@ -58,7 +58,7 @@ def purge_on_move(sender, instance, parent_page_before=None, url_path_before=Non
         old.url_path = url_path_before or instance.url_path
         pagecache.article_purge(instance, old_parent=parent_page_before, old_url=old.get_full_url())
     elif isinstance(instance, (SectionPage, HomePage)):
-        pagecache.listing_page_purge(instance)
+        pagecache.site_purge(instance)
 
 
 def purge_on_site_settings(sender, instance, created=False, raw=False, **kwargs):

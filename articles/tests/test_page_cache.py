@@ -365,3 +365,23 @@ def test_a_cache_outage_serves_rendered_pages(reader, tree, monkeypatch):
     assert response.status_code == 200
     assert "X-Page-Cache" not in response
     assert "العنوان الأول" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_renaming_a_section_retires_every_page_it_is_named_on(
+    reader, tree, site_tree, cdn, django_capture_on_commit_callbacks
+):
+    article, news = tree["article"], tree["news"]
+    for url in ("/", article.url):
+        reader.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        news.title = "أخبار محلية"
+        news.save_revision().publish()
+    for url in ("/", article.url):
+        response = reader.get(url)
+        assert response["X-Page-Cache"] == "miss"
+        assert "أخبار محلية" in response.content.decode()
+    sections = set()
+    for section in site_tree["sections"]:
+        sections |= listing(f"http://localhost{section.url}")
+    assert set(cdn) == edition_wide() | sections
