@@ -54,8 +54,10 @@ BENCH_DB ?= sqlite:///$(CURDIR)/.bench.sqlite3
 BENCH_ARTICLES ?= 20000
 BENCH_COMMENTS ?= 200000
 BENCH_PORT ?= 8150
+# The servers' Redis database (production settings need one); flushed at each server start.
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/8
 bench: $(VENV)/.installed-dev
-	DATABASE_URL=$(BENCH_DB) $(PY) manage.py bench --fresh --articles $(BENCH_ARTICLES) --comments $(BENCH_COMMENTS) --port $(BENCH_PORT)
+	DATABASE_URL=$(BENCH_DB) $(PY) manage.py bench --fresh --articles $(BENCH_ARTICLES) --comments $(BENCH_COMMENTS) --port $(BENCH_PORT) --redis-url $(BENCH_REDIS_URL)
 
 # A load run with faults on loopback: gunicorn on production settings, the task worker, the Akismet stand-in;
 # 200 readers and 20 commenters for 60 s (see the README's "Load test"). LOADTEST_ARGS go to manage.py loadtest.

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.db import transaction
 from wagtail.models import Locale, Site
 
+from . import pagecache
 from .generation import content_generation_bump
-from .models import ArticlePage, Author, NavigationLink, NavigationSettings, NewsroomSettings, Tag
+from .models import (
+    ArticlePage,
+    Author,
+    HomePage,
+    NavigationLink,
+    NavigationSettings,
+    NewsroomSettings,
+    SectionPage,
+    Tag,
+)
 from .tasks import warm_article_renditions
 
 
@@ -35,3 +47,53 @@ def bump_content_generation(sender=None, instance=None, created=False, **kwargs)
     content_generation_bump()
     # Again once the change is committed: a reader between the two may have cached the old state.
     transaction.on_commit(content_generation_bump)
+
+
+# --- The readers' page cache (articles/pagecache.py) -----------------------------------------------------
+
+
+def remember_listing_keys(sender, instance, raw=False, **kwargs):
+    """Before an article is saved (a publish replaces its tags and authors), note the tags and authors
+    it is listed under now, so their pages are purged even when the new version drops them."""
+    if raw or not instance.pk or not getattr(instance, "live", False):
+        return
+    instance._pagecache_before = pagecache.article_listing_keys(instance)
+
+
+def purge_on_publish_change(sender, instance, **kwargs):
+    """Publish or unpublish (deletion unpublishes first): retire exactly the pages that show the page."""
+    if isinstance(instance, ArticlePage):
+        pagecache.article_purge(instance, before=getattr(instance, "_pagecache_before", None))
+    elif isinstance(instance, (SectionPage, HomePage)):
+        pagecache.site_purge(instance)
+
+
+def purge_on_move(sender, instance, parent_page_before=None, url_path_before=None, **kwargs):
+    """A move changes the page's URL and section: the old and the new ones are purged."""
+    if not instance.live:
+        return
+    instance = instance.specific
+    if isinstance(instance, ArticlePage):
+        old = copy.copy(instance)
+        old.url_path = url_path_before or instance.url_path
+        pagecache.article_purge(instance, old_parent=parent_page_before, old_url=old.get_full_url())
+    elif isinstance(instance, (SectionPage, HomePage)):
+        pagecache.site_purge(instance)
+
+
+def purge_on_site_settings(sender, instance, created=False, raw=False, **kwargs):
+    """The outlet's settings and the navigation are on every page. Not when the row is created: Wagtail
+    creates it, with its defaults, the first time a page reads it, and those defaults are what readers saw."""
+    if not raw and not created:
+        pagecache.site_purge()
+
+
+def purge_on_byline_or_tag(sender, instance, created=False, raw=False, **kwargs):
+    """An author's or a tag's name is shown on its listing and on each of its articles (a new one is on
+    no page yet)."""
+    if raw or created or not instance.pk:
+        return
+    if isinstance(instance, Author):
+        pagecache.author_or_tag_purge(author=instance)
+    else:
+        pagecache.author_or_tag_purge(tag=instance)

@@ -25,9 +25,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 from django_comments_xtd.models import max_thread_level_for_content_type
-from wagtail.contrib.frontend_cache.utils import purge_page_from_cache
 from wagtail.log_actions import log
 
+from articles import pagecache
 from articles.models import ArticlePage
 from articles.text import strip_bidi_controls
 
@@ -61,12 +61,14 @@ PERSONAL_PAYLOAD_FIELDS = (
 )
 
 
-def purge_article_cache(*, article: ArticlePage | None) -> None:
-    """Purge the article's URLs from the front-end cache (a no-op without WAGTAILFRONTENDCACHE)."""
+def purge_article_cache(*, article: ArticlePage | None, featured: bool = False) -> None:
+    """Retire the article's cached pages (every comment page of it) here and at the CDN once the change
+    commits; `featured`: the comment is (or was) featured, so its section's page, which lists featured
+    comments, goes too."""
     if article is None:
         return
     try:
-        purge_page_from_cache(article)
+        pagecache.article_comments_purge(article, section_too=featured)
     except Exception:  # a cache outage must not undo a moderator's decision
         logger.exception("Could not purge the cache for article %s", article.pk)
 
@@ -119,7 +121,7 @@ def _set_status(comment: ReaderComment, status: Status, *, actor=None, note: str
     if actor is not None:
         _clear_reports(comment, actor=actor)
     if was_public or status == Status.PUBLISHED:
-        purge_article_cache(article=comment.article)
+        purge_article_cache(article=comment.article, featured=bool(comment.featured_at))
     if status == Status.PUBLISHED:
         commenter_auto_trust(email=comment.user_email)
     _notify(comment, previous=previous)
@@ -361,7 +363,7 @@ def edit_text(*, comment: ReaderComment, actor: AbstractBaseUser | None, text: s
     comment.save(update_fields=["comment"])
     _record(comment, EventKind.EDITED, actor=actor, note=f"{old_length} → {len(text)} characters")
     if comment.status == Status.PUBLISHED:
-        purge_article_cache(article=comment.article)
+        purge_article_cache(article=comment.article, featured=bool(comment.featured_at))
     return comment
 
 
@@ -441,7 +443,7 @@ def comment_feature(*, comment: ReaderComment, actor: AbstractBaseUser | None) -
     comment.featured_at = timezone.now()
     comment.save(update_fields=["featured_at"])
     _record(comment, EventKind.FEATURED, actor=actor)
-    purge_article_cache(article=comment.article)
+    purge_article_cache(article=comment.article, featured=True)
     return comment
 
 
@@ -452,7 +454,7 @@ def comment_unfeature(*, comment: ReaderComment, actor: AbstractBaseUser | None)
     comment.featured_at = None
     comment.save(update_fields=["featured_at"])
     _record(comment, EventKind.UNFEATURED, actor=actor)
-    purge_article_cache(article=comment.article)
+    purge_article_cache(article=comment.article, featured=True)
     return comment
 
 
@@ -590,9 +592,13 @@ def comment_record_first_verdict(
 
 def comment_delete(*, comment: ReaderComment) -> None:
     """Delete one comment with its history; through the model, so that xtd's child rows go with it and
-    the thread stays consistent."""
+    the thread stays consistent. A published one is retired from the article's cached pages."""
+    shown = comment.status == Status.PUBLISHED
+    article, featured = (comment.article, bool(comment.featured_at)) if shown else (None, False)
     comment.delete()
     comment_counts_changed()
+    if shown:
+        purge_article_cache(article=article, featured=featured)
 
 
 def comments_purge(*, status: Status, changed_before: datetime) -> int:
@@ -619,7 +625,7 @@ def comment_anonymise(*, comment: ReaderComment, actor: AbstractBaseUser | None,
     }
     comment.save()
     CommentEvent.objects.create(comment=comment, kind=EventKind.EDITED, actor=actor, note=gettext_noop("anonymised"))
-    purge_article_cache(article=comment.article)
+    purge_article_cache(article=comment.article, featured=bool(comment.featured_at))
     return comment
 
 

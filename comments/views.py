@@ -17,11 +17,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import SuspiciousOperation
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import REASON_CSRF_TOKEN_MISSING, REASON_NO_CSRF_COOKIE, get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import csrf
@@ -82,16 +84,33 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     if article is None:
         return csrf.csrf_failure(request, reason=reason)
     with _in_article_language(article):
-        return _render_form_again(
-            request,
-            article,
-            _(
+        if reason in (REASON_NO_CSRF_COOKIE, REASON_CSRF_TOKEN_MISSING):
+            # The usual case without JavaScript: the cached article carries no token (it sets no cookie),
+            # so the first post is where this browser gets one. Nothing went wrong from the reader's side.
+            error = _(
+                "One more step protects this form against forged posts, and it is done now. Your text is kept "
+                "below: please press “Post comment” once more to send it."
+            )
+        else:
+            error = _(
                 "Your comment was not sent because this browser's security check failed, for example after "
                 "signing in or out in another tab. Your text is kept below: please send it again."
-            ),
-            status=403,
-            fresh_security=True,
-        )
+            )
+        return _render_form_again(request, article, error, status=403, fresh_security=True)
+
+
+@require_GET
+def form_token(request: HttpRequest, article_id: int) -> HttpResponse:
+    """The comment form's per-reader parts, asked by comments.js when the reader starts on the form of a
+    cached article (whose HTML is the same for everyone and sets no cookie): a CSRF token, with the CSRF
+    cookie it belongs to, and a fresh timestamp and signature. Never cached by anyone."""
+    article = ArticlePage.objects.live().filter(pk=article_id).first()
+    if article is None:
+        raise Http404
+    security = get_form()(article).generate_security_data()
+    response = JsonResponse({"csrfmiddlewaretoken": get_token(request), **security})
+    add_never_cache_headers(response)
+    return response
 
 
 @csrf_protect

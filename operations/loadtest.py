@@ -32,7 +32,7 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 
-PAGES = ("home", "section", "article", "search", "comment form", "comment post")
+PAGES = ("home", "section", "article", "search", "comment form", "comment token", "comment post")
 # Akismet's weather, one phase each `phase_seconds`: answering, slower than usual, answering HTTP 500.
 AKISMET_PHASES = (("ok", "normal"), ("slow", "slow"), ("down", "error"))
 TOKEN_PATTERN = re.compile(r"\blt-[0-9a-f]{8}-c\d{2}-\d{4}\b")
@@ -233,18 +233,21 @@ def polls_on(pid: int, inodes: set[int]) -> bool:
 
 
 class CommentFormParser(HTMLParser):
-    """The fields of `<form id="comment-form">`: every input (hidden ones included) and the textarea."""
+    """The fields of `<form id="comment-form">`: every input (hidden ones included) and the textarea, and
+    the URL its script asks for the reader's token on a cached page (`data-token-url`)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.in_form = False
         self.found = False
         self.fields: dict[str, str] = {}
+        self.token_url = ""
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form" and attrs.get("id") == "comment-form":
             self.in_form = self.found = True
+            self.token_url = attrs.get("data-token-url") or ""
         elif self.in_form and tag in ("input", "textarea") and attrs.get("name"):
             if attrs.get("type") in ("checkbox", "radio") and "checked" not in attrs:
                 return
@@ -259,6 +262,12 @@ def comment_form_fields(html: str) -> dict[str, str] | None:
     parser = CommentFormParser()
     parser.feed(html)
     return parser.fields if parser.found else None
+
+
+def comment_form_token_url(html: str) -> str:
+    parser = CommentFormParser()
+    parser.feed(html)
+    return parser.token_url
 
 
 def csrf_cookie(response: httpx.Response) -> str | None:
@@ -355,13 +364,7 @@ class Load:
             await asyncio.sleep(rng.uniform(0, config.commenter_think))
             while time.monotonic() < self.deadline:
                 article = rng.choice(self.urls["commentable"])
-                cookies = {"csrftoken": csrftoken} if csrftoken else None
-                response = await self._get(client, "comment form", article, cookies=cookies)
-                if response is None or response.status_code != 200:
-                    await asyncio.sleep(1)
-                    continue
-                csrftoken = csrf_cookie(response) or csrftoken
-                fields = comment_form_fields(response.text)
+                fields, csrftoken = await self._open_form(client, article, csrftoken)
                 if fields is None or not csrftoken:
                     self.forms_missing += 1
                     await asyncio.sleep(1)
@@ -380,6 +383,27 @@ class Load:
                     }
                 )
                 await self._post(client, article, fields, csrftoken, token, number, sequence)
+
+    async def _open_form(self, client, article: str, csrftoken: str | None) -> tuple[dict | None, str | None]:
+        """What a browser does: the article (served from the page cache, with no token and no cookie),
+        then, as the reader starts on the form, its script's request for a token, the CSRF cookie and a
+        fresh signature. Returns the form's fields and the CSRF cookie."""
+        cookies = {"csrftoken": csrftoken} if csrftoken else None
+        response = await self._get(client, "comment form", article, cookies=cookies)
+        if response is None or response.status_code != 200:
+            await asyncio.sleep(1)
+            return None, csrftoken
+        csrftoken = csrf_cookie(response) or csrftoken
+        fields = comment_form_fields(response.text)
+        token_url = comment_form_token_url(response.text)
+        if fields is not None and token_url:
+            cookies = {"csrftoken": csrftoken} if csrftoken else None
+            answer = await self._get(client, "comment token", token_url, cookies=cookies)
+            if answer is None or answer.status_code != 200:
+                return None, csrftoken
+            fields.update(answer.json())
+            csrftoken = csrf_cookie(answer) or csrftoken
+        return fields, csrftoken
 
     async def _post(self, client, article, fields, csrftoken, token, number, sequence) -> None:
         referer = self.config.origin + quote(article, safe="/%")
@@ -419,9 +443,7 @@ class Load:
             base_url=self.config.base_url, headers=self.headers(), timeout=self.config.request_timeout
         ) as client:
             article = rng.choice(self.urls["commentable"])
-            response = await self._get(client, "comment form", article)
-            fields = comment_form_fields(response.text) if response is not None else None
-            csrftoken = csrf_cookie(response) if response is not None else None
+            fields, csrftoken = await self._open_form(client, article, None)
             if fields is None or not csrftoken:
                 self.forms_missing += 1
                 return

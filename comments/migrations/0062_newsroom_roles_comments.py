@@ -15,6 +15,7 @@ MODERATE = [
 
 
 def grant_comment_moderation(apps, schema_editor):
+    """Also the word lists' setting: its own migration may have run before core's made the groups."""
     ContentType = apps.get_model("contenttypes", "ContentType")
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
@@ -23,6 +24,14 @@ def grant_comment_moderation(apps, schema_editor):
         Permission.objects.get_or_create(content_type=content_type, codename=codename, defaults={"name": name})[0]
         for codename, name in MODERATE
     ]
+    word_lists, _ = ContentType.objects.get_or_create(app_label="comments", model="commentwordlists")
+    rights.append(
+        Permission.objects.get_or_create(
+            content_type=word_lists,
+            codename="change_commentwordlists",
+            defaults={"name": "Can change comment word lists"},
+        )[0]
+    )
     for group in Group.objects.filter(name__in=GROUPS):
         group.permissions.add(*rights)
 

@@ -55,7 +55,9 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.simple_translation",
-    "wagtail.contrib.frontend_cache",
+    # Not "wagtail.contrib.frontend_cache": its app only connects handlers that purge a published page's own
+    # URL before the publish commits. articles/pagecache.py uses its purge function and backends (below)
+    # with the full list of URLs a change touches, after the commit.
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -93,6 +95,9 @@ MIDDLEWARE = [
     # Before anything that renders: the nonce is made lazily when a template asks for it.
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous readers' pages, whole (articles/pagecache.py): as early as is safe, so a hit skips the rest.
+    # After the HTTPS redirect and security headers, the CSP header (built afresh for every hit) and static files.
+    "articles.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -422,7 +427,40 @@ WAGTAILADMIN_RICH_TEXT_EDITORS = {
         "OPTIONS": {"features": ["h2", "h3", "bold", "italic", "link", "ol", "ul", "blockquote"]},
     }
 }
-WAGTAILFRONTENDCACHE = {}
+# The CDN or reverse proxy in front of the site, purged when content changes (articles/pagecache.py).
+# FRONTEND_CACHE_BACKEND: "varnish" (an HTTP PURGE to FRONTEND_CACHE_LOCATION), "cloudflare" or "cloudfront";
+# empty: none.
+frontend_cache_backend = os.environ.get("FRONTEND_CACHE_BACKEND", "").strip().lower()
+if frontend_cache_backend == "varnish":
+    WAGTAILFRONTENDCACHE = {
+        "varnish": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": os.environ.get("FRONTEND_CACHE_LOCATION", "http://127.0.0.1:6081"),
+        }
+    }
+elif frontend_cache_backend == "cloudflare":
+    WAGTAILFRONTENDCACHE = {
+        "cloudflare": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+            "BEARER_TOKEN": os.environ.get("FRONTEND_CACHE_CLOUDFLARE_TOKEN", ""),
+            "ZONEID": os.environ.get("FRONTEND_CACHE_CLOUDFLARE_ZONE_ID", ""),
+        }
+    }
+elif frontend_cache_backend == "cloudfront":
+    WAGTAILFRONTENDCACHE = {
+        "cloudfront": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+            "DISTRIBUTION_ID": os.environ.get("FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION_ID", ""),
+        }
+    }
+elif frontend_cache_backend:
+    raise ValueError(
+        f"FRONTEND_CACHE_BACKEND must be varnish, cloudflare or cloudfront, not {frontend_cache_backend!r}"
+    )
+else:
+    WAGTAILFRONTENDCACHE = {}
+# The purges name every edition's URLs themselves: no rewriting of /en/ into /ar/ variants by Wagtail.
+WAGTAILFRONTENDCACHE_LANGUAGES = []
 
 # django.contrib.sites is needed by django-contrib-comments; load_demo keeps its domain in step with
 # Wagtail's Site, and nothing builds absolute URLs from it.
@@ -436,8 +474,20 @@ NEWSROOM = {
     "SECTION_PAGE_SIZE": env_int("NEWSROOM_SECTION_PAGE_SIZE", 12),
     # Reading speed used for "N minutes read" (Arabic news prose, words per minute).
     "READING_WORDS_PER_MINUTE": env_int("NEWSROOM_READING_WORDS_PER_MINUTE", 180),
-    # Seconds a rendered public page may be cached; purged on publish and on comment changes.
+    # Seconds a rendered public page (whole, and its fragments) is kept in the site's cache. Purged on
+    # publish and on comment changes (articles/pagecache.py).
     "PAGE_CACHE_SECONDS": env_int("NEWSROOM_PAGE_CACHE_SECONDS", 300),
+    # The whole-page cache for anonymous readers (articles/pagecache.py); "false" turns only it off.
+    "PAGE_CACHE": env_bool("NEWSROOM_PAGE_CACHE", True),
+    # Milliseconds a worker trusts the page generations it read before asking Redis again (0: every hit asks,
+    # so a purge is seen at once by every worker; more: a hit skips that round trip, and a page purged by
+    # another worker may be served up to this long).
+    "PAGE_CACHE_RECHECK_MS": env_int("NEWSROOM_PAGE_CACHE_RECHECK_MS", 0),
+    # What a cached page tells a CDN or Varnish (s-maxage, stale-while-revalidate), and how many pages of
+    # a listing a purge names to it (`?page=2`…; later pages follow within CDN_MAX_AGE).
+    "CDN_MAX_AGE": env_int("NEWSROOM_CDN_MAX_AGE", 300),
+    "CDN_STALE_WHILE_REVALIDATE": env_int("NEWSROOM_CDN_STALE_WHILE_REVALIDATE", 60),
+    "CDN_PURGE_PAGES": env_int("NEWSROOM_CDN_PURGE_PAGES", 5),
     # Search: treat ة and ه at the end of a word as the same letter (folded at query time, no reindex).
     "SEARCH_FOLD_TA_MARBUTA": env_bool("NEWSROOM_SEARCH_FOLD_TA_MARBUTA", False),
     # URLs per sitemap page (the protocol allows 50,000) and articles per feed.
@@ -538,9 +588,10 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # Content-Security-Policy (django-csp): every public page loads scripts, styles, fonts and images from this
-# site only. Inline scripts run only with the request's nonce (`nonce="{{ request.csp_nonce }}"` in
-# templates); no inline styles at all. Players of embedded media (YouTube…) are other origins: list them in
-# CSP_FRAME_SRC, or the embed shows as its link only.
+# site only; no inline styles at all. Public pages use no nonce: they are served whole from the page cache,
+# where a nonce would be shared by every reader (see articles/pagecache.py). A page that asks for
+# `request.csp_nonce` may run an inline script with it, and is not cached. Players of embedded media
+# (YouTube…) are other origins: list them in CSP_FRAME_SRC, or the embed shows as its link only.
 embed_frame_origins = env_list("CSP_FRAME_SRC")  # lower case: not a setting (django-csp 4 refuses CSP_*)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -17,6 +17,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# The whole-page cache is off here: tests of rendering (query counts, a name changed in the database between
+# two views) see each view rendered. The page cache's own tests turn it on (articles/tests/test_page_cache.py).
+NEWSROOM = {**NEWSROOM, "PAGE_CACHE": False}  # noqa: F405
 # One folder per pytest-xdist worker (gw0, gw1...), should anything write there beside the in-memory storage.
 MEDIA_ROOT = BASE_DIR / f".test-media{os.environ.get('PYTEST_XDIST_WORKER', '')}"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405

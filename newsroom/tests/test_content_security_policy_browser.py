@@ -11,7 +11,6 @@ own policy.
 from __future__ import annotations
 
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -165,14 +164,12 @@ def test_public_pages_run_their_scripts_and_break_no_rule_of_the_policy(tab, sit
         policy = response.headers["content-security-policy"]
         directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
         assert directives["default-src"] == "'self'" and directives["style-src"] == "'self'", path
-        # Scripts from this site, and inline ones only with this response's nonce (the header names one
-        # when the page has any: the JSON-LD blocks).
-        inline = tab.page.eval_on_selector_all("script:not([src])", "nodes => nodes.map(n => n.nonce)")
-        if inline:
-            nonce = re.fullmatch(r"'self' 'nonce-([^']+)'", directives["script-src"]).group(1)
-            assert inline == [nonce] * len(inline), path
-        else:
-            assert directives["script-src"] == "'self'", path
+        # Scripts from this site only, no nonce: public pages are served whole from the page cache, where a
+        # nonce would be the same for every reader. The only inline scripts are JSON-LD data blocks, which
+        # browsers do not run (and CSP does not govern): assert_clean below sees no violation from them.
+        assert directives["script-src"] == "'self'", path
+        inline = tab.page.eval_on_selector_all("script:not([src])", "nodes => nodes.map(n => n.type)")
+        assert set(inline) <= {"application/ld+json"}, path
         assert "unsafe" not in policy, path
         # site.js ran: the back-to-top button is idle at the top of the page.
         assert tab.page.eval_on_selector(".back-to-top", "n => n.classList.contains('is-idle')"), path

@@ -14,7 +14,14 @@ from django.test import Client
 from articles.tests.factories import ArticlePageFactory
 from comments.models import ReaderComment
 from demo.fake_akismet import FakeAkismet
-from operations.loadtest import POLL_SYSCALLS, akismet_requests_by_token, comment_form_fields, polls_on, tcp_inodes_to
+from operations.loadtest import (
+    POLL_SYSCALLS,
+    akismet_requests_by_token,
+    comment_form_fields,
+    comment_form_token_url,
+    polls_on,
+    tcp_inodes_to,
+)
 
 
 @pytest.fixture
@@ -34,6 +41,8 @@ def test_the_form_read_from_the_article_page_posts_like_a_browser(site_tree, aki
     page = browser.get(article.url)
     fields = comment_form_fields(page.content.decode())
     assert fields is not None
+    assert not page.cookies  # the cached page sets no cookie: the form's script asks for the token
+    fields.update(browser.get(comment_form_token_url(page.content.decode())).json())
     assert {"csrfmiddlewaretoken", "content_type", "object_pk", "timestamp", "security_hash"} <= fields.keys()
 
     token = "lt-0123abcd-c01-0001"

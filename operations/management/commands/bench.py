@@ -7,7 +7,10 @@ database (the one DATABASE_URL names; `make bench` gives it `.bench.sqlite3` or 
    loads the demo, and puts 50 comments under one article;
 2. measures each page: p50 and p95 of sequential requests and requests per second under concurrency
    (wrk if installed, else a thread pool), all through gunicorn with production settings on a local
-   port, plus the queries of one request (in this process) and the HTML's size;
+   port, plus the queries of one request (in this process) and the HTML's size; first with the readers'
+   page cache off (what rendering costs), then on (what an anonymous reader gets from it: p50 and
+   req/s of each page served from the cache), and, on that same server, a static file and the cached
+   article in turns (wrk, interleaved), whose req/s ratio says how close a cached page comes to a file;
 3. adds N articles and M comments in bulk (operations/archive_builder.py), gathers the planner's
    statistics (ANALYZE), and measures again;
 4. prints both sizes side by side with the growth of each page's median.
@@ -32,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
@@ -48,6 +52,12 @@ SEARCH_QUERY = "دمشق"
 COMMENTS_ON_ARTICLE = 50
 
 
+STATIC_FILE = "/static/css/site.css"
+RATIO_ROUNDS = 6
+# The relaxed setting the ratio is also measured with (NEWSROOM_PAGE_CACHE_RECHECK_MS).
+RELAXED_RECHECK_MS = 1000
+
+
 @dataclass
 class Figures:
     p50: float
@@ -55,6 +65,23 @@ class Figures:
     queries: int
     size: int
     rps: float
+    cached_p50: float = 0.0
+    cached_rps: float = 0.0
+
+
+@dataclass
+class Ratio:
+    """Requests per second of a static file and of the cached article, measured in turns on one server."""
+
+    label: str
+    static: list[float]
+    article: list[float]
+    static_size: int
+
+    @property
+    def value(self) -> float:
+        """The median of each round's ratio: a round's two figures saw the same load on a shared machine."""
+        return statistics.median(a / s for a, s in zip(self.article, self.static, strict=True) if s)
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -65,8 +92,20 @@ def percentile(values: list[float], fraction: float) -> float:
 class Server:
     """gunicorn with production settings on a local port, against the benchmark's database."""
 
-    def __init__(self, *, port: int, workers: int, database_url: str, static_root: Path):
+    def __init__(
+        self,
+        *,
+        port: int,
+        workers: int,
+        database_url: str,
+        static_root: Path,
+        redis_url: str,
+        page_cache: bool,
+        recheck_ms: int = 0,
+    ):
         self.port = port
+        # The cache starts empty: pages and generations left by another database must not be served.
+        redis.Redis.from_url(redis_url).flushdb()
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "newsroom.settings.production",
@@ -77,6 +116,9 @@ class Server:
             "STATIC_ROOT": str(static_root),
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "LOG_LEVEL": "WARNING",
+            "REDIS_URL": redis_url,
+            "NEWSROOM_PAGE_CACHE": "true" if page_cache else "false",
+            "NEWSROOM_PAGE_CACHE_RECHECK_MS": str(recheck_ms),
         }
         self.process = subprocess.Popen(
             [
@@ -173,6 +215,11 @@ class Command(BaseCommand):
         parser.add_argument("--concurrency", type=int, default=8, help="Concurrent connections.")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn workers.")
         parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8150)))
+        parser.add_argument(
+            "--redis-url",
+            default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8"),
+            help="The servers' cache (production needs Redis); this Redis database is flushed at each start.",
+        )
         parser.add_argument(
             "--measure-only",
             action="store_true",
@@ -279,18 +326,93 @@ class Command(BaseCommand):
         conn.close()
         return results
 
-    def run_server_and_measure(self, options, static_root: Path) -> dict[str, Figures]:
+    def measure_cached(self, server: Server, options, results: dict[str, Figures]) -> str:
+        """Each page again, from the page cache (one view fills it). Returns the article's URL."""
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
+        article_url = ""
+        for name, url in self.pages():
+            if name.startswith("article"):
+                article_url = url
+            for _ in range(3):
+                status, _body = get(conn, url)
+                if status != 200:
+                    raise CommandError(f"{url} answered {status}")
+            timings = []
+            for _ in range(options["requests"]):
+                start = time.perf_counter()
+                get(conn, url)
+                timings.append((time.perf_counter() - start) * 1000)
+            figures = results[name]
+            figures.cached_p50 = statistics.median(timings)
+            figures.cached_rps = requests_per_second(
+                server.port, url, seconds=options["seconds"], concurrency=options["concurrency"]
+            )
+            self.stdout.write(f"  {name:<24} cached: p50 {figures.cached_p50:7.1f} ms  {figures.cached_rps:7.1f} req/s")
+        conn.close()
+        return article_url
+
+    def measure_ratio(self, server: Server, options, article_url: str, label: str) -> Ratio:
+        """A static file and the cached article through the same gunicorn, in turns (RATIO_ROUNDS short
+        rounds each), so that both see the same load on this shared machine."""
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
+        for url in (STATIC_FILE, article_url, article_url):
+            status, body = get(conn, url)
+            if status != 200:
+                raise CommandError(f"{url} answered {status}")
+            if url == STATIC_FILE:
+                static_size = len(body)
+        conn.close()
+        ratio = Ratio(label=label, static=[], article=[], static_size=static_size)
+        seconds = max(2.0, options["seconds"] / 2)
+        for _ in range(RATIO_ROUNDS):
+            for url, figures in ((STATIC_FILE, ratio.static), (article_url, ratio.article)):
+                figures.append(
+                    requests_per_second(server.port, url, seconds=seconds, concurrency=options["concurrency"])
+                )
+        self.stdout.write(
+            f"  {label}: static file {STATIC_FILE} ({ratio.static_size / 1024:.1f} KB): "
+            + ", ".join(f"{rps:.0f}" for rps in ratio.static)
+            + " req/s; cached article: "
+            + ", ".join(f"{rps:.0f}" for rps in ratio.article)
+            + f" req/s; median ratio {ratio.value:.2f}"
+        )
+        return ratio
+
+    def run_server_and_measure(self, options, static_root: Path) -> tuple[dict[str, Figures], list[Ratio]]:
         cache.clear()
         url = os.environ.get("DATABASE_URL") or f"sqlite:///{connection.settings_dict['NAME']}"
-        server = Server(port=options["port"], workers=options["workers"], database_url=url, static_root=static_root)
+        common = {
+            "port": options["port"],
+            "workers": options["workers"],
+            "database_url": url,
+            "static_root": static_root,
+            "redis_url": options["redis_url"],
+        }
+        self.stdout.write(" Page cache off (rendering):")
+        server = Server(**common, page_cache=False)
         try:
-            return self.measure(server, options)
+            results = self.measure(server, options)
         finally:
             server.stop()
+        self.stdout.write(" Page cache on (anonymous readers):")
+        server = Server(**common, page_cache=True)
+        try:
+            article_url = self.measure_cached(server, options, results)
+            ratios = [self.measure_ratio(server, options, article_url, "every hit checks Redis")]
+        finally:
+            server.stop()
+        server = Server(**common, page_cache=True, recheck_ms=RELAXED_RECHECK_MS)
+        try:
+            ratios.append(
+                self.measure_ratio(server, options, article_url, f"PAGE_CACHE_RECHECK_MS={RELAXED_RECHECK_MS}")
+            )
+        finally:
+            server.stop()
+        return results, ratios
 
     # --- The command ---
 
-    def static_root(self) -> Path:
+    def static_root(self, redis_url: str) -> Path:
         static_root = Path(tempfile.mkdtemp(prefix="newsroom-bench-static-"))
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
@@ -300,6 +422,7 @@ class Command(BaseCommand):
                 "DJANGO_SETTINGS_MODULE": "newsroom.settings.production",
                 "SECRET_KEY": "benchmark-only-not-a-secret",
                 "STATIC_ROOT": str(static_root),
+                "REDIS_URL": redis_url,  # production settings refuse to load without it
             },
             check=True,
         )
@@ -307,17 +430,21 @@ class Command(BaseCommand):
 
     def measure_as_is(self, options):
         self.analyze()
-        static_root = self.static_root()
+        static_root = self.static_root(options["redis_url"])
         try:
             self.stdout.write(
                 f"Database: {self.database_label()}; {ArticlePage.objects.live().count():,} articles, "
                 f"{ReaderComment.objects.count():,} comments"
             )
-            self.run_server_and_measure(options, static_root)
+            results, ratios = self.run_server_and_measure(options, static_root)
         finally:
             shutil.rmtree(static_root, ignore_errors=True)
+        self.stdout.write("")
+        self.print_cached_table([("now", results, ratios)])
 
     def handle(self, *args, **options):
+        # The in-process requests count a page's queries: they must render it, not find it in the page cache.
+        settings.NEWSROOM = {**settings.NEWSROOM, "PAGE_CACHE": False}
         if options["fresh"]:
             self.recreate_database()
         if not ArticlePage.objects.live().exists():
@@ -332,12 +459,12 @@ class Command(BaseCommand):
             return self.measure_as_is(options)
         self.analyze()
 
-        static_root = self.static_root()
+        static_root = self.static_root(options["redis_url"])
         try:
             label = self.database_label()
             self.stdout.write(f"Database: {label}")
             self.stdout.write(f"Demo size: {demo_articles} articles. Measuring…")
-            small = self.run_server_and_measure(options, static_root)
+            small, small_ratios = self.run_server_and_measure(options, static_root)
 
             wanted = options["articles"] - demo_articles
             started = time.monotonic()
@@ -361,7 +488,7 @@ class Command(BaseCommand):
                 f"Large size: {large_articles:,} articles, {large_comments:,} comments "
                 f"(built in {built:.0f} s). Measuring…"
             )
-            large = self.run_server_and_measure(options, static_root)
+            large, large_ratios = self.run_server_and_measure(options, static_root)
         finally:
             shutil.rmtree(static_root, ignore_errors=True)
 
@@ -386,3 +513,29 @@ class Command(BaseCommand):
                 f"{big.p50:13.1f} {big.p95:7.1f} {big.queries:3} {big.size / 1024:6.1f} {big.rps:7.1f} | "
                 f"{big.p50 / demo.p50:5.2f}×"
             )
+        self.stdout.write("")
+        self.print_cached_table([("demo", small, small_ratios), (f"{large_articles:,}", large, large_ratios)])
+
+    def print_cached_table(self, runs: list[tuple[str, dict[str, Figures], list[Ratio]]]) -> None:
+        """The page cache's figures: each page's p50 and req/s from the cache beside its rendering req/s,
+        and the cached article against a static file through the same gunicorn."""
+        self.stdout.write("From the page cache (anonymous readers), against rendering (cache off):")
+        header = f"{'page':<24}" + "".join(
+            f" | {f'{label}: cached p50':>17} {'req/s':>7} {'rendered req/s':>14} {'×':>6}" for label, _r, _x in runs
+        )
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for name in runs[0][1]:
+            row = f"{name:<24}"
+            for _label, results, _ratio in runs:
+                figures = results[name]
+                speedup = figures.cached_rps / figures.rps if figures.rps else 0.0
+                row += f" | {figures.cached_p50:17.1f} {figures.cached_rps:7.1f} {figures.rps:14.1f} {speedup:5.0f}×"
+            self.stdout.write(row)
+        for label, _results, ratios in runs:
+            for ratio in ratios:
+                self.stdout.write(
+                    f"{label}, {ratio.label}: static file {statistics.median(ratio.static):.0f} req/s, cached "
+                    f"article {statistics.median(ratio.article):.0f} req/s ({RATIO_ROUNDS} interleaved rounds): "
+                    f"median ratio {ratio.value:.2f}"
+                )
