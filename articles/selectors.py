@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, prefetch_related_objects
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -124,9 +125,16 @@ def related_articles(*, article: ArticlePage, limit: int | None = None) -> list[
         in_section = (
             published_articles().alias(section=section_key()).filter(section=section_path).values("id")[: limit * 2 + 1]
         )
+        if connection.features.supports_slicing_ordering_in_compound:
+            # One list of candidates (a UNION of the two bounded ones) that the planner joins to the articles
+            # by primary key: an OR of two IN lists is a filter run over every article of the archive.
+            candidates = Q(pk__in=by_tag.union(in_section, all=True))
+        else:
+            # SQLite allows no LIMIT inside a compound subquery; it looks each IN list up by key anyway.
+            candidates = Q(pk__in=by_tag) | Q(pk__in=in_section)
         fill = (
             base.exclude(pk__in=[a.pk for a in chosen])
-            .filter(Q(pk__in=by_tag) | Q(pk__in=in_section))
+            .filter(candidates)
             .annotate(
                 shared_tags=Count("tagged_items", filter=Q(tagged_items__tag_id__in=tag_ids), distinct=True),
             )
