@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 AKISMET_PORT ?= 8765
 
-.PHONY: run test lint bench bench-import messages clean-venv install install-dev loadtest
+.PHONY: run test lint bench bench-peers bench-import messages clean-venv install install-dev loadtest
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -58,6 +58,14 @@ BENCH_PORT ?= 8150
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/8
 bench: $(VENV)/.installed-dev
 	DATABASE_URL=$(BENCH_DB) $(PY) manage.py bench --fresh --articles $(BENCH_ARTICLES) --comments $(BENCH_COMMENTS) --port $(BENCH_PORT) --redis-url $(BENCH_REDIS_URL)
+
+# Our static file, article with 50 comments and home page against the peers (bakerydemo on 18510,
+# WordPress on 8081; see the README's Benchmarks), in interleaved wrk rounds, as ratios. PEERS_ARGS adds
+# targets: PEERS_ARGS='--target "ours: article, cached={ours}/..."'.
+PEERS_DB ?= $(BENCH_DB)
+PEERS_ARGS ?=
+bench-peers: $(VENV)/.installed-dev
+	DATABASE_URL=$(PEERS_DB) REDIS_URL=$(BENCH_REDIS_URL) $(PY) manage.py bench_peers --port $(BENCH_PORT) $(PEERS_ARGS)
 
 # A load run with faults on loopback: gunicorn on production settings, the task worker, the Akismet stand-in;
 # 200 readers and 20 commenters for 60 s (see the README's "Load test"). LOADTEST_ARGS go to manage.py loadtest.

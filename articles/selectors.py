@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, TypeVar
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, prefetch_related_objects
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -142,9 +143,16 @@ def related_articles(*, article: ArticlePage, limit: int | None = None) -> list[
         in_section = (
             published_articles().alias(section=section_key()).filter(section=section_path).values("id")[: limit * 2 + 1]
         )
+        if connection.features.supports_slicing_ordering_in_compound:
+            # One list of candidates (a UNION of the two bounded ones) that the planner joins to the articles
+            # by primary key: an OR of two IN lists is a filter run over every article of the archive.
+            candidates = Q(pk__in=by_tag.union(in_section, all=True))
+        else:
+            # SQLite allows no LIMIT inside a compound subquery; it looks each IN list up by key anyway.
+            candidates = Q(pk__in=by_tag) | Q(pk__in=in_section)
         fill = (
             base.exclude(pk__in=[a.pk for a in chosen])
-            .filter(Q(pk__in=by_tag) | Q(pk__in=in_section))
+            .filter(candidates)
             .annotate(
                 shared_tags=Count("tagged_items", filter=Q(tagged_items__tag_id__in=tag_ids), distinct=True),
             )
@@ -188,22 +196,34 @@ def front_page(*, home: HomePage) -> dict:
 
     Five queries however many sections and articles there are: the latest stories, the sections, every
     section's newest stories at once, then the cards' authors and lead-image renditions for all of them.
-    Each section's stories are their own small subquery (`id IN (… LIMIT 4) OR id IN (…)`) that reads
-    the first entries of the section listing index, so the cost stays the same whatever the archive.
+    Each section's stories are their own small subquery (… LIMIT 4) that reads the first entries of the
+    section listing index, so the cost stays the same whatever the archive (on PostgreSQL their UNION
+    ALL, on SQLite `id IN (…) OR id IN (…)`).
     """
     # Featured stories (WordPress's "sticky" posts) come first, as WordPress shows them: same query.
-    latest = list(
-        published_articles(locale=home.locale_id)
-        .descendant_of(home)
-        .order_by("-is_featured", "-first_published_at", "-pk")[: FRONT_PAGE_LATEST + 1]
-    )
+    recent = published_articles(locale=home.locale_id).descendant_of(home)
+    count = FRONT_PAGE_LATEST + 1
+    if connection.features.supports_slicing_ordering_in_compound:
+        # The order spans two tables (is_featured on the article, the date on the page), so no index
+        # serves it and the database would sort the whole archive. The first `count` by it are among the
+        # newest `count` featured ones and the newest `count` of all: two walks of the newest-first index,
+        # one short list to sort.
+        newest = recent.order_by("-first_published_at", "-pk").values("pk")
+        recent = recent.filter(pk__in=newest.filter(is_featured=True)[:count].union(newest[:count], all=True))
+    latest = list(recent.order_by("-is_featured", "-first_published_at", "-pk")[:count])
     home_sections = sections(home=home)
     by_section: dict[str, list[ArticlePage]] = {}
     if home_sections:
         newest = published_articles().alias(section=section_key())  # a section's path names its edition
-        condition = Q()
-        for section in home_sections:
-            condition |= Q(pk__in=newest.filter(section=section.path).values("id")[:FRONT_PAGE_PER_SECTION])
+        lists = [newest.filter(section=s.path).values("id")[:FRONT_PAGE_PER_SECTION] for s in home_sections]
+        if connection.features.supports_slicing_ordering_in_compound:
+            # One list (a UNION ALL of the sections' short ones) joined to the articles by key: PostgreSQL
+            # runs an OR of IN lists as a filter over every article of the archive.
+            condition = Q(pk__in=lists[0].union(*lists[1:], all=True))
+        else:
+            condition = Q()
+            for ids in lists:
+                condition |= Q(pk__in=ids)
         # No ORDER BY here: with one, SQLite walks the newest-first index over the whole archive testing
         # each id against the lists; without, it fetches the listed ids by primary key.
         blocks = list(published_articles(locale=home.locale_id).filter(condition).order_by())

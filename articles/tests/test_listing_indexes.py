@@ -120,3 +120,27 @@ def test_search_starts_from_the_full_text_index(archive):
     else:
         plans = plans_of(lambda: results[:10])
         plan_naming(plans, "VIRTUAL TABLE INDEX")  # FTS5's own index
+
+
+@postgres_only
+def test_related_articles_join_one_bounded_candidate_list(archive):
+    """The candidates (the newest articles sharing a tag, the section's newest) are one list the articles
+    are joined to by key: an OR of two IN lists is a filter the database runs over every article, which
+    took 52 ms at 12,000 articles and grows with the archive."""
+    story = archive["articles"][0]
+    plans = plans_of(lambda: selectors.related_articles(article=story))
+    plan = plan_naming(plans, "articles_tag_newest")
+    assert "Append" in plan  # the UNION ALL of the two bounded lists
+    assert not re.search(r"OR \((hashed )?SubPlan", plan), plan
+
+
+@postgres_only
+def test_front_page_joins_short_lists_instead_of_sorting_the_archive(archive):
+    """The latest stories (featured first) and the sections' blocks: each a UNION ALL of short lists read
+    from the newest-first indexes, joined to the articles by key. Ordered by two tables' columns or
+    filtered by an OR of IN lists, they read every article (1.3 s and 0.4 s at 200,000 articles)."""
+    plans = plans_of(lambda: selectors.front_page(home=archive["home"]))
+    listing = [plan for plan in plans if "articles_articlepage" in plan and "Append" in plan]
+    assert len(listing) == 2, "\n".join(plans)
+    for plan in listing:
+        assert not re.search(r"OR \((hashed )?SubPlan", plan), plan
