@@ -70,15 +70,18 @@ def playwright_chromium():
     not be dropped at the end of the run). Those connections are closed on the way out; the test's own
     are left alone."""
     outside = {id(wrapper) for wrapper in connections.all(initialized_only=True)}
+    opened = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             yield browser
         finally:
             browser.close()
-            for wrapper in connections.all(initialized_only=True):
-                if id(wrapper) not in outside:
-                    wrapper.close()
+            # Found while Playwright's context is current; closed once its event loop has stopped, since
+            # Django refuses to close a connection from inside a running loop.
+            opened = [wrapper for wrapper in connections.all(initialized_only=True) if id(wrapper) not in outside]
+    for wrapper in opened:
+        wrapper.close()
 
 
 @pytest.fixture
