@@ -65,7 +65,7 @@ bench: $(VENV)/.installed-dev
 PEERS_DB ?= $(BENCH_DB)
 PEERS_ARGS ?=
 bench-peers: $(VENV)/.installed-dev
-	DATABASE_URL=$(PEERS_DB) REDIS_URL=$(BENCH_REDIS_URL) $(PY) manage.py bench_peers --port $(BENCH_PORT) $(PEERS_ARGS)
+	DATABASE_URL=$(PEERS_DB) REDIS_URL=$(BENCH_REDIS_URL) $(PY) manage.py bench_peers --port $(BENCH_PORT) --redis-url $(BENCH_REDIS_URL) $(PEERS_ARGS)
 
 # A load run with faults on loopback: gunicorn on production settings, the task worker, the Akismet stand-in;
 # 200 readers and 20 commenters for 60 s (see the README's "Load test"). LOADTEST_ARGS go to manage.py loadtest.

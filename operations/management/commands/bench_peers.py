@@ -6,8 +6,9 @@ every target (a name and a URL) is loaded in turn with the same client and setti
 across rounds, our pages against the peers' (ours ÷ peer) and every target against our static file (the
 ceiling of a Django + whitenoise stack on this machine), with `uptime` before and after.
 
-Ours are served by gunicorn (production settings, `--workers`, `--port`) on the database DATABASE_URL
-names (the demo, with 50 comments under one article, is loaded into an empty one). The peers are
+Ours are served by two gunicorns (production settings, `--workers`): on `--port` every page is rendered
+(the whole-page cache off), on the next port anonymous readers get the page cache; both on the database
+DATABASE_URL names (the demo, with 50 comments under one article, is loaded into an empty one). The peers are
 whatever answers at their URLs: Wagtail's bakerydemo (its blog post and the CSS its page links) and
 WordPress (an article with 50 comments and a static file); a peer that does not answer is skipped with
 a message. `--target "NAME=URL"` adds any other page, e.g. the same article through a page cache;
@@ -161,6 +162,11 @@ class Command(BaseCommand):
             "under /static/ or ending in .css/.js/.html as a static file; {ours} is our server's address.",
         )
         parser.add_argument("--no-home", action="store_true", help="Leave out our home page.")
+        parser.add_argument(
+            "--redis-url",
+            default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8"),
+            help="Our servers' Redis (production settings need one); emptied when they start.",
+        )
 
     def prepare_database(self) -> tuple[str, str]:
         """The demo (loaded into an empty database) with 50 comments under one article: (home, article) paths."""
@@ -176,7 +182,7 @@ class Command(BaseCommand):
             archive_builder.add_comments(ids=[article.pk], count=COMMENTS_ON_ARTICLE, rng=random.Random(7))
         return home.url, article.url
 
-    def targets(self, options, ours: str, home_path: str, article_path: str) -> list[Target]:
+    def targets(self, options, ours: str, cached: str, home_path: str, article_path: str) -> list[Target]:
         article = ours + article_path
         our_css = stylesheet(article)
         if our_css is None:
@@ -184,9 +190,11 @@ class Command(BaseCommand):
         targets = [
             Target("ours: static CSS", our_css, ours=True, static=True),
             Target(f"ours: article ({COMMENTS_ON_ARTICLE} comments)", article, ours=True, static=False),
+            Target("ours: article, page cache", cached + article_path, ours=True, static=False),
         ]
         if not options["no_home"]:
             targets.append(Target("ours: home", ours + home_path, ours=True, static=False))
+            targets.append(Target("ours: home, page cache", cached + home_path, ours=True, static=False))
         for spec in options["target"]:
             name, _, url = spec.partition("=")
             if not url:
@@ -223,17 +231,33 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         home_path, article_path = self.prepare_database()
-        static_root = BenchCommand().static_root()
+        static_root = BenchCommand().static_root(options["redis_url"])
         url = os.environ.get("DATABASE_URL") or f"sqlite:///{connection.settings_dict['NAME']}"
-        server = Server(port=options["port"], workers=options["workers"], database_url=url, static_root=static_root)
+        common = {
+            "workers": options["workers"],
+            "database_url": url,
+            "static_root": static_root,
+            "redis_url": options["redis_url"],
+        }
+        # Two of ours: every page rendered (the whole-page cache off), and anonymous readers served from it.
+        servers = []
         try:
-            self.run(options, f"http://127.0.0.1:{options['port']}", home_path, article_path)
+            servers.append(Server(port=options["port"], page_cache=False, **common))
+            servers.append(Server(port=options["port"] + 1, page_cache=True, **common))
+            self.run(
+                options,
+                f"http://127.0.0.1:{options['port']}",
+                f"http://127.0.0.1:{options['port'] + 1}",
+                home_path,
+                article_path,
+            )
         finally:
-            server.stop()
+            for server in servers:
+                server.stop()
             shutil.rmtree(static_root, ignore_errors=True)
 
-    def run(self, options, ours: str, home_path: str, article_path: str):
-        targets = self.targets(options, ours, home_path, article_path)
+    def run(self, options, ours: str, cached: str, home_path: str, article_path: str):
+        targets = self.targets(options, ours, cached, home_path, article_path)
         client = (
             f"wrk -t{options['threads']} -c{options['connections']} -d{options['seconds']}s "
             f"--timeout {options['timeout']}s"
