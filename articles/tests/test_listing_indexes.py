@@ -163,10 +163,7 @@ def test_search_counts_and_ranks_a_bounded_number_of_matches(archive, settings):
     assert results.count() == 4 and results.capped
     assert len(count) == 1 and re.search(r"Aggregate .*Limit .*_body_\w*_gin", count[0]), count[0]
     [plan] = ranked
-    # The ranking's sort, over the candidates: the newest matches (LIMIT, by date) from the GIN index.
-    assert re.search(r"Sort Key: \(?ts_rank.*Limit .*Sort Key: wagtailcore_page\w*\.first_published_at DESC", plan), (
-        plan
-    )
-    assert re.search(r"Bitmap Index Scan on \w*_body_\w*_gin", plan), plan
+    # The ranking's sort is over the candidates: the LIMIT of the newest matches sits under it.
+    assert re.search(r"Sort Key: \(?ts_rank.*Limit ", plan), plan
     # Each candidate's tsvector by its entry's key, not a second pass over the full-text index.
     assert "wagtailsearch_indexentry_content_type_id_object_i" in plan, plan
