@@ -84,6 +84,14 @@ def published_articles(*, locale: Locale | int | None = None) -> QuerySet[Articl
     return qs.select_related("lead_image").order_by("-first_published_at", "-id")
 
 
+def searchable_pages(*, locale: Locale | int) -> QuerySet[Page]:
+    """The edition's live, unexpired pages, on the page table alone: search chooses its candidates among
+    them by date, each match's page found by primary key with no other table joined. It is a superset of
+    `published_articles()` (the article row and view restrictions are checked on the few candidates
+    only), so never list it to readers as it is."""
+    return Page.objects.filter(live=True, expired=False, locale=locale)
+
+
 def with_card_data(articles: Iterable[ArticlePage], *, known_sections: Iterable[SectionPage] = ()) -> list[ArticlePage]:
     """Attach each article's section and authors, and prefetch lead-image renditions: three queries
     for any number of cards, instead of three per card (two when the caller already holds the sections)."""
@@ -260,4 +268,3 @@ def most_read(*, locale: Locale | int, days: int | None = None, limit: int | Non
         .annotate(recent_views=Sum("daily_views__views"))
         .order_by("-recent_views", "-first_published_at", "-pk")[:limit]
     )
-

@@ -278,3 +278,49 @@ def test_recent_story_first_among_equal_matches(site_tree):
     body_only = make_article(news, "طقس", body="أمطار غزيرة على الساحل", first_published_at=now)
     ranked = [page.pk for page in search.search_articles(search.query_clauses("امطار"), locale=news.locale)]
     assert ranked == [newer.pk, older.pk, oldest.pk, body_only.pk]
+
+
+def test_a_common_word_is_ranked_among_its_newest_matches_and_counted_up_to_a_cap(site_tree, client, settings):
+    """Past NEWSROOM["SEARCH_CANDIDATES"] matches, search ranks the newest ones only and says "more
+    than N" (in Arabic with the plural the number takes): what a common word costs no longer grows with
+    the number of stories it is in. A date range chooses its own newest matches, so older stories stay
+    reachable."""
+    settings.NEWSROOM = {**settings.NEWSROOM, "SEARCH_CANDIDATES": 3}
+    news = site_tree["sections"][0]
+    now = timezone.now()
+    # The best match (the word in the headline) is the oldest story.
+    headline = make_article(news, "زلزال قوي", first_published_at=now - datetime.timedelta(days=30))
+    in_body = [
+        make_article(
+            news, f"خبر {n}", body="شعر السكان بزلزال خفيف", first_published_at=now - datetime.timedelta(days=n)
+        )
+        for n in range(1, 5)
+    ]
+    newest_three = [article.pk for article in in_body[:3]]
+
+    response = client.get("/search/", {"q": "زلزال"})
+    assert [item.pk for item in response.context["items"]] == newest_three
+    assert response.context["capped"] is True
+    assert response.context["results"].paginator.count == 3
+    assert "أكثر من" in response.content.decode()
+
+    # Within the cap, every match is ranked and counted as before: the headline first.
+    narrowed = client.get("/search/", {"q": "زلزال", "date_to": (now - datetime.timedelta(days=3)).date().isoformat()})
+    assert [item.pk for item in narrowed.context["items"]] == [headline.pk, in_body[2].pk, in_body[3].pk]
+    assert narrowed.context["capped"] is False
+    assert "أكثر من" not in narrowed.content.decode()
+
+    settings.NEWSROOM = {**settings.NEWSROOM, "SEARCH_CANDIDATES": 1000}
+    assert [page.pk for page in search.search_articles(search.query_clauses("زلزال"), locale=news.locale)][
+        0
+    ] == headline.pk
+
+
+def test_more_than_n_results_in_english(site_tree, client, settings):
+    settings.NEWSROOM = {**settings.NEWSROOM, "SEARCH_CANDIDATES": 1}
+    news = site_tree["sections"][0]
+    for slug in ("floods-1", "floods-2"):
+        translate(make_article(news, "فيضانات"), "en", title="Floods in the valley", slug=slug)
+
+    html = client.get("/en/search/", {"q": "floods"}).content.decode()
+    assert "More than 1 article found for <bdi>floods</bdi>" in html

@@ -490,6 +490,9 @@ NEWSROOM = {
     "CDN_PURGE_PAGES": env_int("NEWSROOM_CDN_PURGE_PAGES", 5),
     # Search: treat ة and ه at the end of a word as the same letter (folded at query time, no reindex).
     "SEARCH_FOLD_TA_MARBUTA": env_bool("NEWSROOM_SEARCH_FOLD_TA_MARBUTA", False),
+    # Search ranks the newest N matches of a query and counts no further than N ("more than N articles"),
+    # so a common word costs what a rare one does (articles/search.py, ArticleSearch).
+    "SEARCH_CANDIDATES": env_int("NEWSROOM_SEARCH_CANDIDATES", 1000),
     # URLs per sitemap page (the protocol allows 50,000) and articles per feed.
     "SITEMAP_LIMIT": env_int("NEWSROOM_SITEMAP_LIMIT", 5000),
     "FEED_SIZE": env_int("NEWSROOM_FEED_SIZE", 30),
