@@ -8,6 +8,7 @@ import os
 import urllib.request
 
 import pytest
+from playwright.sync_api import expect
 
 from articles.tests.factories import ArticlePageFactory
 from articles.tests.pagecache_helpers import page_cache_on
@@ -61,7 +62,8 @@ def test_a_reader_on_a_cached_page_posts_with_and_without_javascript(chromium, l
         assert page.locator("input[name=csrfmiddlewaretoken]").input_value() == ""
         with page.expect_response(lambda r: "/comments/form-token/" in r.url):
             page.click("#id_comment")
-        assert page.locator("input[name=csrfmiddlewaretoken]").input_value() != ""
+        # The script fills the fields once it has read the answer: a moment after the response arrives.
+        expect(page.locator("input[name=csrfmiddlewaretoken]")).not_to_have_value("")
         assert [cookie["name"] for cookie in context.cookies()] == ["csrftoken"]
         fill(page, WITH_JS, "سارة", "sara@example.com")
         with page.expect_navigation():
@@ -78,6 +80,7 @@ def test_a_reader_on_a_cached_page_posts_with_and_without_javascript(chromium, l
         page.goto(url)
         with page.expect_response(lambda r: "/comments/form-token/" in r.url):
             page.click("#id_comment")
+        expect(page.locator("input[name=csrfmiddlewaretoken]")).not_to_have_value("")
         fill(page, LATE, "ليلى", "layla@example.com")
         page.eval_on_selector("input[name=security_hash]", "input => { input.value = 'stale'; }")
         page.clock.fast_forward("03:00:00")
