@@ -214,10 +214,13 @@ if REDIS_URL:
         }
     }
 else:
+    # Without Redis (development), a cache in files that every process of this checkout shares: the task
+    # worker and the scheduler change content too (a scheduled publish, a comment an Akismet recheck
+    # publishes), and their purges must reach the pages and fragments the web process keeps.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "newsroom",
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(BASE_DIR / ".cache" / "django"),
             "TIMEOUT": 300,
         }
     }
