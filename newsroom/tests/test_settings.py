@@ -78,3 +78,10 @@ def test_without_redis_the_development_processes_share_one_cache(tmp_path):
     )
     assert reader.returncode == 0, reader.stderr
     assert reader.stdout.strip().splitlines()[-1] == "purged"
+    # A process on another database has a cache of its own: it never sees this one's pages.
+    elsewhere = run_python(
+        f"import django; django.setup(); from django.core.cache import cache; print(cache.get({key!r}))",
+        **(common | {"DATABASE_URL": f"sqlite:///{tmp_path / 'other.sqlite3'}"}),
+    )
+    assert elsewhere.returncode == 0, elsewhere.stderr
+    assert elsewhere.stdout.strip().splitlines()[-1] == "None"
