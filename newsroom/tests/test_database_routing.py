@@ -5,7 +5,6 @@ A replica alias is named in the settings but never connected to: the router only
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.test import RequestFactory
 
@@ -63,31 +62,6 @@ def test_outside_a_request_everything_is_the_primary(replicas):
 def test_the_schema_is_migrated_on_the_primary_only():
     assert router.allow_migrate("default", "articles")
     assert not router.allow_migrate("replica1", "articles")
-
-
-@pytest.mark.django_db(transaction=True)  # no test transaction around the request
-def test_a_read_inside_a_transaction_goes_to_the_primary(replicas):
-    def in_a_transaction(seen):
-        with transaction.atomic():
-            seen["read"] = router.db_for_read(ArticlePage)
-        seen["after"] = router.db_for_read(ArticlePage)
-        return HttpResponse()
-
-    response, seen = serve(RequestFactory().get("/"), in_a_transaction)
-    assert (seen["read"], seen["after"]) == ("default", "replica1")
-
-
-@pytest.mark.django_db(transaction=True)  # no test transaction around the request
-def test_after_a_write_the_rest_of_the_request_reads_the_primary(replicas):
-    def writes(seen):
-        seen["before"] = router.db_for_read(ArticlePage)
-        get_user_model().objects.filter(pk=-1).update(first_name="x")  # an UPDATE, even of no row
-        return HttpResponse()
-
-    response, seen = serve(RequestFactory().get("/"), writes)
-    assert (seen["before"], seen["read"]) == ("replica1", "default")
-    # A GET is not pinned: only a form or an action sends the browser back to the primary.
-    assert PIN_COOKIE not in response.cookies
 
 
 @pytest.mark.django_db
