@@ -5,13 +5,10 @@ import os
 import shutil
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connections
 from django.utils import translation
 from playwright.sync_api import sync_playwright
-from pytest_django.plugin import blocking_manager_key
 
 from articles.tests.factories import site_tree as build_site_tree
 
@@ -116,22 +113,3 @@ def module_chromium():
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item):
-    """Before a test that restores the database's serialized contents (`serialized_rollback`), empty it.
-
-    The flush after an ordinary transactional test runs post_migrate, which makes the content types (and
-    Wagtail's rows that name them) again under new ids; restoring the serialized rows on top of those would
-    break their unique keys. Emptied without post_migrate, the database takes the serialized rows back as
-    they were, whichever transactional tests ran before on this worker."""
-    marker = item.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("serialized_rollback"):
-        return
-    with item.config.stash[blocking_manager_key].unblock():
-        for alias in connections:
-            if connections[alias].settings_dict.get("TEST", {}).get("MIRROR"):
-                continue
-            call_command("flush", database=alias, interactive=False, inhibit_post_migrate=True, verbosity=0)
-    # The content types come back under their first ids: forget the ones this process read since.
-    ContentType.objects.clear_cache()

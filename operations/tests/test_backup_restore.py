@@ -19,11 +19,10 @@ import psycopg
 import pytest
 import wagtail_factories
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from psycopg import sql
 from wagtail.images.models import Image
-from wagtail.models import Page
+from wagtail.models import Collection, Locale, Page
 
 from articles.tests.factories import ArticlePageFactory
 from comments.models import ReaderComment, Status
@@ -32,9 +31,7 @@ from comments.tests.factories import ReaderCommentFactory
 pytestmark = [
     pytest.mark.skipif(not settings.DATABASE_IS_POSTGRES, reason="the backup procedure is PostgreSQL's"),
     pytest.mark.skipif(not shutil.which("pg_dump"), reason="pg_dump and pg_restore are not installed"),
-    # serialized_rollback: the flush after a transactional test would take the data migrations' rows
-    # (roles, the review workflow) with it, and a --reuse-db run after this one would miss them.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 TABLES = {"pages": Page, "comments": ReaderComment, "images": Image}
@@ -70,10 +67,14 @@ def _free_port() -> int:
 
 
 @pytest.fixture(autouse=True)
-def content_types_as_restored(transactional_db):
-    """The serialized rows come back under their first ids, where an ordinary transactional test before this
-    one left new ones: the ids this process remembers are forgotten."""
-    ContentType.objects.clear_cache()
+def roots(transactional_db):
+    """The page tree's and the collections' roots, which the migrations made and the flush after an earlier
+    transactional test on this worker takes away."""
+    locale, _ = Locale.objects.get_or_create(language_code="ar")
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
 
 
 @pytest.fixture
