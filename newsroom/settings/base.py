@@ -4,7 +4,6 @@ Environment-specific files (dev, test, production) import this module and change
 Everything an operator sets is read from the environment; see README.md, "Configuration".
 """
 
-import hashlib
 import importlib.util
 import os
 from datetime import timedelta
@@ -215,16 +214,10 @@ if REDIS_URL:
         }
     }
 else:
-    # Without Redis (development), a cache in files that every process of this checkout on the same database
-    # shares: the task worker and the scheduler change content too (a scheduled publish, a comment an Akismet
-    # recheck publishes), and their purges must reach the pages and fragments the web process keeps. One
-    # folder per database, so that a process on another database never sees these pages.
-    _database = DATABASES["default"]
-    _database_key = f"{_database['ENGINE']}|{_database.get('HOST')}|{_database.get('PORT')}|{_database['NAME']}"
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(BASE_DIR / ".cache" / hashlib.blake2b(_database_key.encode(), digest_size=8).hexdigest()),
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "newsroom",
             "TIMEOUT": 300,
         }
     }

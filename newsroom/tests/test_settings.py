@@ -58,30 +58,3 @@ def test_the_embedded_sqlite_database_runs_in_wal_mode(tmp_path):
     assert result.stdout.strip() == "wal"
 
 
-
-def test_without_redis_the_development_processes_share_one_cache(tmp_path):
-    """The web process, the task worker and the scheduler are separate processes under `make run`: what one
-    of them stores (a page cache purge, a new content generation) the others read."""
-    key = f"shared-{os.getpid()}-{tmp_path.name}"
-    common = {
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings.dev",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "REDIS_URL": "",
-    }
-    writer = run_python(
-        f"import django; django.setup(); from django.core.cache import cache; cache.set({key!r}, 'purged', 60)",
-        **common,
-    )
-    assert writer.returncode == 0, writer.stderr
-    reader = run_python(
-        f"import django; django.setup(); from django.core.cache import cache; print(cache.get({key!r}))", **common
-    )
-    assert reader.returncode == 0, reader.stderr
-    assert reader.stdout.strip().splitlines()[-1] == "purged"
-    # A process on another database has a cache of its own: it never sees this one's pages.
-    elsewhere = run_python(
-        f"import django; django.setup(); from django.core.cache import cache; print(cache.get({key!r}))",
-        **(common | {"DATABASE_URL": f"sqlite:///{tmp_path / 'other.sqlite3'}"}),
-    )
-    assert elsewhere.returncode == 0, elsewhere.stderr
-    assert elsewhere.stdout.strip().splitlines()[-1] == "None"
