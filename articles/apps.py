@@ -15,6 +15,8 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from wagtail.models import PageViewRestriction  # noqa: PLC0415 (models load after the app registry)
+
         from . import generation, signals  # noqa: PLC0415 (the handlers' module imports the models)
         from .models import ArticlePage, Author, NavigationSettings, NewsroomSettings, Tag  # noqa: PLC0415
 
@@ -39,6 +41,14 @@ class ArticlesConfig(AppConfig):
         from .tasks import prune_article_daily_views  # noqa: PLC0415 (imports models)
 
         register_periodic_job(prune_article_daily_views, every=timedelta(days=1))
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                signals.restriction_changed,
+                sender=PageViewRestriction,
+                dispatch_uid=f"articles-restriction-{id(signal)}",
+            )
+        post_save.connect(signals.alias_created, dispatch_uid="articles-alias-created")
 
         pre_save.connect(signals.remember_listing_keys, sender=ArticlePage, dispatch_uid="articles-pagecache-before")
         page_published.connect(signals.purge_on_publish_change, dispatch_uid="articles-pagecache-published")

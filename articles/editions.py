@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Q
+from django.http.request import split_domain_port
 from django.urls import translate_url
 from django.utils import translation
 from wagtail.coreutils import get_supported_content_language_variant
@@ -26,7 +27,18 @@ from .models import HomePage, NewsroomSettings, SectionPage
 
 
 def site_for(request) -> Site | None:
-    return Site.find_for_request(request) if request is not None else None
+    """Wagtail's Site for the request, found as Wagtail finds it (`Site.find_for_request`) but looked up
+    once per host and port per content generation (a Site's change starts a new one) instead of by a
+    query on every request; kept on the request where Wagtail's own code looks for it."""
+    if request is None:
+        return None
+    if not hasattr(request, "_wagtail_site"):
+        hostname = split_domain_port(request._get_raw_host())[0]  # as Wagtail: before ALLOWED_HOSTS checks
+        port = request.get_port()
+        request._wagtail_site = generation_cached(
+            "site-for-host", hostname, port, compute=lambda: Site._find_for_request(request)
+        )
+    return request._wagtail_site
 
 
 def root_url(request) -> str:

@@ -32,7 +32,7 @@ from wagtail.snippets.models import register_snippet
 
 from . import selectors
 from .blocks import ArticleBodyBlock
-from .generation import content_generation
+from .generation import content_generation, generation_cached
 from .text import normalise_arabic, stem_text
 
 
@@ -97,14 +97,32 @@ class ArticleTag(ItemBase):
         indexes = [models.Index(fields=["tag", "-content_object"], name="articles_tag_newest")]
 
 
+def restricted_paths() -> frozenset[str]:
+    """The tree paths under which some view restriction applies: each restricted page (not an alias) and
+    each alias of a restricted page. Few in a newsroom (often none), so the set is cached per content
+    generation, which a restriction's change, a publish, a move or a new alias starts anew (signals)."""
+
+    def compute() -> frozenset[str]:
+        restricted = PageViewRestriction.objects.values_list("page_id", "page__path", "page__alias_of_id")
+        paths = {path for _, path, alias_of in restricted if alias_of is None}
+        ids = [page_id for page_id, _, _ in restricted]
+        paths.update(Page.objects.filter(alias_of_id__in=ids).values_list("path", flat=True))
+        return frozenset(paths)
+
+    return generation_cached("restricted-paths", compute=compute)
+
+
 class OneQueryViewRestrictions:
     """Wagtail checks a page's view restrictions (password, login, groups) on every view: its own method
     reads the page's ancestors first, then their restrictions. A page's ancestors are the prefixes of its
     path, so one query does: restrictions on those pages, or on the page an ancestor is an alias of
-    (an alias has its source's restrictions, as in Wagtail)."""
+    (an alias has its source's restrictions, as in Wagtail). None at all when no ancestor is among the
+    restricted paths (cached per generation: the usual case of a public page costs no query)."""
 
     def get_view_restrictions(self):
         paths = [self.path[: depth * self.steplen] for depth in range(1, self.depth + 1)]
+        if settings.NEWSROOM["PAGE_CACHE_SECONDS"] and not restricted_paths().intersection(paths):
+            return PageViewRestriction.objects.none()
         return PageViewRestriction.objects.filter(
             models.Q(page__path__in=paths, page__alias_of__isnull=True) | models.Q(page__aliases__path__in=paths)
         ).distinct()

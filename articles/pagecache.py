@@ -48,8 +48,10 @@ page itself, before the publish commits.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import os
 import secrets
 import threading
 import time
@@ -99,6 +101,7 @@ def _options() -> dict:
         "cdn_swr": newsroom["CDN_STALE_WHILE_REVALIDATE"],
         "cdn_pages": newsroom["CDN_PURGE_PAGES"],
         "recheck_ms": newsroom.get("PAGE_CACHE_RECHECK_MS", 0),
+        "tracking": newsroom.get("PAGE_CACHE_TRACKING", True),
     }
 
 
@@ -142,15 +145,24 @@ def _current_generations(keys: list[str], recheck_ms: int) -> tuple:
 
 
 def _read_generations(keys: list[str]) -> tuple:
-    """The values of the generation keys, in one round trip. With Redis, through a client of our own:
-    Django's `get_many` builds a client per call and costs about three times the round trip, which is most
-    of what a hit costs. Django stores integers as their digits, so this reads exactly what it wrote."""
+    """The values of the generation keys. With Redis, from this process's tracked copies when it has them
+    (`TrackedGenerations`: no round trip, and Redis tells the process the moment one changes), else in one
+    round trip through a client of our own: Django's `get_many` builds a client per call and costs about
+    three times the round trip, which is most of what a hit costs. Django stores integers as their digits,
+    so this reads exactly what it wrote."""
     global _redis_reader
     config = settings.CACHES["default"]
     location = config.get("LOCATION")
     if config["BACKEND"] != "django.core.cache.backends.redis.RedisCache" or not isinstance(location, str):
         found = cache.get_many(keys)
         return tuple(found.get(key) for key in keys)
+    if _options()["tracking"]:
+        tracked = _tracked_generations(location)
+        if tracked is not None:
+            names = [cache.make_key(key) for key in keys]
+            values = tracked.read(names)
+            if values is not None:
+                return values
     if _redis_reader is None or _redis_reader[0] != location:
         _redis_reader = (location, redis.Redis.from_url(location))
     client = _redis_reader[1]
@@ -163,6 +175,117 @@ def _read_generations(keys: list[str]) -> tuple:
             client.delete(name)
             generations.append(None)
     return tuple(generations)
+
+
+class TrackedGenerations:
+    """This process's copies of the generations it read, kept exact by Redis's client-side caching
+    protocol (`CLIENT TRACKING`, Redis 6 and later): the connection that reads them asks Redis to report
+    every later change to a key it read, and the reports arrive on a second connection subscribed to
+    `__redis__:invalidate`. A hit first takes in the reports waiting on that socket (a poll, no round trip),
+    drops the copies they name, and serves from the copies left; only a generation it has no copy of is
+    read from Redis. A purge is seen by every worker as soon as Redis's report reaches it, which is sent in
+    the same step as the purge's own write (well under a millisecond on one network).
+
+    Anything unexpected (a connection lost, Redis restarted, a message not understood) drops every copy
+    and both connections: the next hit starts again from Redis. Copies are re-read after MAX_AGE seconds
+    whatever happens, so even a report silently lost (a connection cut without a reset) costs at most that.
+    """
+
+    MAX_AGE = 30.0
+    LIMIT = 20_000
+
+    def __init__(self, location: str) -> None:
+        self.location = location
+        self.pid = os.getpid()
+        self.lock = threading.Lock()
+        self.values: dict[bytes, tuple[int | None, float]] = {}
+        kwargs = redis.connection.parse_url(location)
+        kwargs.pop("connection_class", None)
+        # RESP2: the reports arrive as ordinary Pub/Sub messages, read with the plain reply parser.
+        kwargs["protocol"] = 2
+        self.reports = redis.Connection(**kwargs)
+        self.reader = redis.Connection(**kwargs)
+        self.reports.send_command("CLIENT", "ID")
+        self.reports_id = int(self.reports.read_response())
+        self.reports.send_command("SUBSCRIBE", "__redis__:invalidate")
+        self.reports.read_response()
+        self.reader.send_command("CLIENT", "TRACKING", "ON", "REDIRECT", self.reports_id)
+        if self.reader.read_response() not in (b"OK", "OK"):
+            raise redis.RedisError("CLIENT TRACKING was refused")
+
+    def close(self) -> None:
+        for connection in (self.reports, self.reader):
+            with contextlib.suppress(Exception):  # closing what failed: nothing more to do
+                connection.disconnect()
+
+    def _take_reports(self) -> None:
+        while self.reports.can_read(timeout=0):
+            message = self.reports.read_response()
+            if not isinstance(message, list) or len(message) != 3 or message[0] not in (b"message", "message"):
+                continue
+            names = message[2]
+            if names is None:  # FLUSHDB, FLUSHALL, or too many keys tracked: everything goes
+                self.values.clear()
+            else:
+                for name in names:
+                    self.values.pop(name.encode() if isinstance(name, str) else name, None)
+
+    def read(self, names: list[str]) -> tuple | None:
+        """The generations named, or None when the connections failed (the caller asks Redis directly)."""
+        encoded = [name.encode() for name in names]
+        with self.lock:
+            try:
+                self._take_reports()
+                now = time.monotonic()
+                found = [self.values.get(name) for name in encoded]
+                if all(item is not None and now - item[1] < self.MAX_AGE for item in found):
+                    return tuple(item[0] for item in found)
+                self.reader.send_command("MGET", *encoded)
+                raw = self.reader.read_response()
+                self._take_reports()  # a change made while this read was on its way
+                if len(self.values) > self.LIMIT:
+                    self.values.clear()
+                values = []
+                for name, value in zip(encoded, raw, strict=True):
+                    try:
+                        number = None if value is None else int(value)
+                    except ValueError:  # not a generation this code wrote: a miss, the caller replaces it
+                        number = None
+                    if number is not None:
+                        self.values[name] = (number, now)
+                    values.append(number)
+                return tuple(values)
+            except Exception:
+                logger.warning("Lost the tracked page-cache generations; reading them from Redis", exc_info=True)
+                self.values.clear()
+                _drop_tracked(self)
+                return None
+
+
+_tracked: TrackedGenerations | None = None
+_tracked_lock = threading.Lock()
+
+
+def _tracked_generations(location: str) -> TrackedGenerations | None:
+    """This process's tracker (a forked worker makes its own), or None if Redis refuses tracking."""
+    global _tracked
+    tracked = _tracked
+    if tracked is not None and tracked.location == location and tracked.pid == os.getpid():
+        return tracked
+    with _tracked_lock:
+        try:
+            _tracked = TrackedGenerations(location)
+        except Exception:
+            logger.warning("Redis does not track the page-cache generations; each hit asks it", exc_info=True)
+            _tracked = None
+        return _tracked
+
+
+def _drop_tracked(tracked: TrackedGenerations) -> None:
+    global _tracked
+    tracked.close()
+    if _tracked is tracked:
+        _tracked = None
 
 
 @memoize
@@ -522,6 +645,26 @@ def site_purge(page: Page | None = None) -> Purge:
     for home in homes:
         for section in home.get_children().live():
             purge.add_page(section, pages=True)
+    purge.schedule()
+    return purge
+
+
+# A page made private: how many of the pages below it the CDN is told about (the newest first). This
+# cache retires everything at once; at a CDN, older pages below it follow within CDN_MAX_AGE.
+RESTRICTED_DESCENDANTS_AT_CDN = 500
+
+
+def restriction_purge(page: Page) -> Purge:
+    """A page's view restrictions changed: it and every page below it (a section made private takes its
+    articles with it). Rare, so this whole cache is retired; the CDN is told the page and its newest
+    descendants. Pages behind a restriction are never stored (the restriction's response is not a
+    public 200), so what was cached while the page was public can no longer be served."""
+    purge = Purge()
+    purge.whole_site = True
+    purge.add_page(page, pages=True)
+    descendants = page.get_descendants().live().order_by("-first_published_at")[:RESTRICTED_DESCENDANTS_AT_CDN]
+    for descendant in descendants:
+        purge.add_page(descendant)
     purge.schedule()
     return purge
 

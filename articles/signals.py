@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 from django.db import transaction
-from wagtail.models import Locale, Site
+from wagtail.models import Locale, Page, Site
 
 from . import pagecache
 from .generation import content_generation_bump
@@ -79,6 +79,24 @@ def purge_on_move(sender, instance, parent_page_before=None, url_path_before=Non
         pagecache.article_purge(instance, old_parent=parent_page_before, old_url=old.get_full_url())
     elif isinstance(instance, (SectionPage, HomePage)):
         pagecache.site_purge(instance)
+
+
+def restriction_changed(sender, instance, **kwargs):
+    """A page made private, or public again (a view restriction saved or deleted): the restrictions cached
+    per generation (models.restricted_paths) and every cached copy of the page and what is below it go."""
+    bump_content_generation()
+    try:
+        page = instance.page
+    except Page.DoesNotExist:  # deleted with its page
+        return
+    pagecache.restriction_purge(page)
+
+
+def alias_created(sender, instance, created=False, raw=False, **kwargs):
+    """A new alias carries its source's view restrictions, which are cached per generation: start a new
+    one (publishing an alias is not a publish: Wagtail sends no signal for it)."""
+    if created and not raw and isinstance(instance, Page) and instance.alias_of_id:
+        bump_content_generation()
 
 
 def purge_on_site_settings(sender, instance, created=False, raw=False, **kwargs):

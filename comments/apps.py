@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from django.apps import AppConfig
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 from django_comments.signals import comment_was_posted, comment_will_be_posted
 
@@ -73,6 +73,14 @@ class CommentsConfig(AppConfig):
 
         post_save.connect(word_lists_saved, sender=CommentWordLists, dispatch_uid="comments_word_lists_saved")
         add_history_to_word_lists(CommentWordLists)
+
+        # Any comment saved or deleted, by whatever path (the services, an import, the shell), retires
+        # its article's rendered comments; bulk updates go through the services, which do the same.
+        from .models import ReaderComment  # noqa: PLC0415 (models load after the app registry)
+        from .services import comment_saved_or_deleted  # noqa: PLC0415 (imports models)
+
+        post_save.connect(comment_saved_or_deleted, sender=ReaderComment, dispatch_uid="comments_thread_saved")
+        post_delete.connect(comment_saved_or_deleted, sender=ReaderComment, dispatch_uid="comments_thread_deleted")
 
         # The periodic jobs, enqueued by core's scheduler (`manage.py run_scheduler`). Their modules import
         # the models, which cannot load before the app registry.

@@ -139,9 +139,7 @@ def thread_outline(*, article: ArticlePage | int) -> Outline:
     """One light query (ids and thread columns, no text) over the article's published comments."""
     rows = [
         OutlineRow(*values)
-        for values in ReaderComment.objects.filter(
-            article=article, status=Status.PUBLISHED
-        )
+        for values in ReaderComment.objects.filter(article=article, status=Status.PUBLISHED)
         .order_by("thread_id", "order")
         .values_list("id", "thread_id", "parent_id", "level", "featured_at")
     ]
@@ -334,6 +332,17 @@ COUNTS_GENERATION_KEY = "comments:counts:generation"
 
 def counts_generation() -> int:
     return cache.get(COUNTS_GENERATION_KEY) or 0
+
+
+# The version of an article's public thread: part of the key under which its rendered comments (list,
+# pages, form) are cached. Anything a reader could see change in the thread (a comment published,
+# hidden, edited, featured, answered, anonymised or deleted) starts a new one (services.
+# purge_article_cache, the same moment the article's cached pages are purged).
+THREAD_VERSION_KEY = "comments:thread-version:{article_id}"
+
+
+def thread_version(*, article_id: int) -> int:
+    return cache.get(THREAD_VERSION_KEY.format(article_id=article_id)) or 0
 
 
 def status_counts(*, site_id: int | None = None) -> dict[str, int]:

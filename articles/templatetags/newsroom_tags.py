@@ -24,7 +24,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from hijridate import Gregorian
-from wagtail.models import Site
 
 from articles import editions
 from articles.generation import content_generation, generation_cached
@@ -76,8 +75,7 @@ def _date_style(context) -> DateStyle:
             ),
             show_hijri=bool(site_settings and site_settings.show_hijri_date),
             formats={
-                name: get_format(name)
-                for name in ("DATE_FORMAT", "DATETIME_FORMAT", "TIME_FORMAT", "MONTH_DAY_FORMAT")
+                name: get_format(name) for name in ("DATE_FORMAT", "DATETIME_FORMAT", "TIME_FORMAT", "MONTH_DAY_FORMAT")
             },
         )
 
@@ -285,7 +283,7 @@ def body_cache(context, page) -> dict | None:
     request = context.get("request")
     if not seconds or request is None or getattr(request, "is_preview", False) or not page.live_revision_id:
         return None
-    site = Site.find_for_request(request)  # links to pages are relative on their own site only
+    site = editions.site_for(request)  # links to pages are relative on their own site only
     site_id = site.pk if site is not None else 0
     key = f"{page.pk}:{page.live_revision_id}:{translation.get_language()}:{site_id}:{content_generation()}"
     return {"seconds": seconds, "key": key}
@@ -301,7 +299,7 @@ def front_cache(context, page) -> dict | None:
     request = context.get("request")
     if not seconds or request is None or getattr(request, "is_preview", False):
         return None
-    site = Site.find_for_request(request)
+    site = editions.site_for(request)
     key = f"{page.pk}:{translation.get_language()}:{site.pk if site is not None else 0}:{content_generation()}"
     return {"seconds": seconds, "key": key}
 

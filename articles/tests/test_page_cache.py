@@ -10,7 +10,7 @@ import redis
 from django.contrib.auth.models import User
 from django.test import Client
 from django.utils.encoding import iri_to_uri
-from wagtail.models import Site
+from wagtail.models import PageViewRestriction, Site
 
 from articles import pagecache
 from articles.models import NewsroomSettings
@@ -311,10 +311,9 @@ def test_renaming_an_author_purges_their_pages_and_articles(tree, cdn, django_ca
     assert "سارة الأحمد" in reader.get(article.url).content.decode()
 
 
-@pytest.mark.django_db
-def test_with_redis_as_in_production_a_purge_is_seen_at_once(reader, tree, settings):
-    """Production's cache: the generations are read with our own Redis client (integers, as Django's
-    backend stores them) and a purge by any process changes them."""
+@pytest.fixture
+def redis_cache(settings):
+    """Production's cache (Redis) under a key prefix of this test's own; its keys are removed after."""
     prefix = f"pagecache-test-{uuid.uuid4().hex}"
     settings.CACHES = {
         "default": {
@@ -324,20 +323,84 @@ def test_with_redis_as_in_production_a_purge_is_seen_at_once(reader, tree, setti
         }
     }
     client = redis.Redis.from_url("redis://127.0.0.1:6379/1")
-    try:
-        article = tree["article"]
-        assert reader.get(article.url)["X-Page-Cache"] == "miss"
+    yield prefix, client
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+
+
+@pytest.mark.django_db
+def test_with_redis_as_in_production_a_purge_is_seen_at_once(reader, tree, redis_cache):
+    """Production's cache: the generations are read with our own Redis client (integers, as Django's
+    backend stores them) and a purge by any process changes them."""
+    prefix, client = redis_cache
+    article = tree["article"]
+    assert reader.get(article.url)["X-Page-Cache"] == "miss"
+    assert reader.get(article.url)["X-Page-Cache"] == "hit"
+    assert int(client.get(f"{prefix}:1:pc:site"))
+    article.title = "عنوان بعد التعديل"
+    article.save_revision().publish()
+    response = reader.get(article.url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "عنوان بعد التعديل" in response.content.decode()
+    assert reader.get(article.url)["X-Page-Cache"] == "hit"
+
+
+def spy_on_redis_reads(monkeypatch) -> list[tuple]:
+    """The commands this process's tracked generations send to Redis (none on a hit that has them)."""
+    tracked = pagecache._tracked
+    assert tracked is not None, "the generations are not tracked"
+    sent: list[tuple] = []
+    original = tracked.reader.send_command
+
+    def send_command(*args, **kwargs):
+        sent.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(tracked.reader, "send_command", send_command)
+    return sent
+
+
+@pytest.mark.django_db
+def test_with_redis_a_hit_asks_redis_nothing_and_a_purge_by_another_worker_is_seen_at_once(
+    reader, tree, redis_cache, monkeypatch
+):
+    """A hit serves from the generations this worker keeps; Redis reports the purge another worker makes
+    (here: another client writing the path's new generation, as `Purge.retire_local` does), and the
+    very next request renders the page again."""
+    prefix, client = redis_cache
+    article = tree["article"]
+    assert reader.get(article.url)["X-Page-Cache"] == "miss"
+    assert reader.get(article.url)["X-Page-Cache"] == "hit"
+    sent = spy_on_redis_reads(monkeypatch)
+    for _ in range(5):
         assert reader.get(article.url)["X-Page-Cache"] == "hit"
-        assert int(client.get(f"{prefix}:1:pc:site"))
-        article.title = "عنوان بعد التعديل"
-        article.save_revision().publish()
-        response = reader.get(article.url)
-        assert response["X-Page-Cache"] == "miss"
-        assert "عنوان بعد التعديل" in response.content.decode()
-        assert reader.get(article.url)["X-Page-Cache"] == "hit"
-    finally:
-        for key in client.scan_iter(f"{prefix}:*"):
-            client.delete(key)
+    assert sent == []
+
+    # Another worker's purge of this path: a new generation written by another connection.
+    client.set(f"{prefix}:1:{pagecache.path_generation_key(article.url)}", 12345)
+    assert reader.get(article.url)["X-Page-Cache"] == "miss"
+    assert [command[0] for command in sent] == ["MGET"]
+    assert reader.get(article.url)["X-Page-Cache"] == "hit"
+
+    # And the site-wide generation (a settings change) retires it too.
+    client.set(f"{prefix}:1:{pagecache.SITE_GENERATION_KEY}", 67890)
+    assert reader.get(article.url)["X-Page-Cache"] == "miss"
+
+
+@pytest.mark.django_db
+def test_with_redis_a_lost_report_connection_falls_back_to_asking_redis(reader, tree, redis_cache):
+    """If the connection Redis reports on is cut, the worker forgets what it kept and asks Redis again:
+    a purge made meanwhile is never missed."""
+    prefix, client = redis_cache
+    article = tree["article"]
+    reader.get(article.url)
+    assert reader.get(article.url)["X-Page-Cache"] == "hit"
+    tracked = pagecache._tracked
+    client.client_kill_filter(_id=tracked.reports_id)
+    client.set(f"{prefix}:1:{pagecache.path_generation_key(article.url)}", 424242)
+    response = reader.get(article.url)
+    assert response["X-Page-Cache"] == "miss"
+    assert reader.get(article.url)["X-Page-Cache"] == "hit"
 
 
 @pytest.mark.django_db
@@ -385,3 +448,24 @@ def test_renaming_a_section_retires_every_page_it_is_named_on(
     for section in site_tree["sections"]:
         sections |= listing(f"http://localhost{section.url}")
     assert set(cdn) == edition_wide() | sections
+
+
+@pytest.mark.django_db
+def test_making_a_section_private_stops_serving_its_cached_articles_at_once(
+    reader, tree, cdn, django_capture_on_commit_callbacks
+):
+    """An article read (and cached) while public is never served again once its section is made private:
+    the next reader is sent to sign in, and the CDN is told to drop the section and the article."""
+    article, news = tree["article"], tree["news"]
+    reader.get(article.url)
+    assert reader.get(article.url)["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=news, restriction_type=PageViewRestriction.LOGIN)
+    response = reader.get(article.url)
+    assert response.status_code == 302 and "login" in response["Location"]
+    assert {iri_to_uri(article.full_url), iri_to_uri(news.full_url)} <= set(cdn)
+
+    PageViewRestriction.objects.filter(page=news).delete()
+    response = reader.get(article.url)
+    assert response.status_code == 200 and "العنوان الأول" in response.content.decode()

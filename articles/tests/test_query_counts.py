@@ -15,20 +15,22 @@ from articles import services
 from articles.models import ArticlePage, ArticleRelatedPick, Tag
 from articles.tests.factories import ArticlePageFactory, AuthorFactory, SectionPageFactory
 
-# Figures on a warm page (see the module docstring), none of which grows with the content. Every page: the
-# Wagtail site, then Wagtail's view-restriction check (one query, articles.models.OneQueryViewRestrictions).
+# Figures on a warm page (see the module docstring), none of which grows with the content. The Wagtail site
+# is looked up once per host and content generation (editions.site_for), and Wagtail's view-restriction
+# check costs nothing while no ancestor of the page is restricted (models.restricted_paths).
 # The site chrome (edition homes, sections, settings, menu), the <head> metadata, the breaking strip and
 # the front page's stories are cached per content generation (articles/generation.py).
-# The front page: site and restrictions; its stories are one fragment cached per generation.
-HOME_QUERIES = 2
-# The section page: site, the page found by its path (articles/routing.py), restrictions, its page of
-# stories, their authors and renditions, and the comments app's featured comments (one query whether or
-# not any is featured: the comments' own changes, not the articles', decide what it shows).
-SECTION_QUERIES = 7
-# The article: site, the page, restrictions and the outline of its comments (none here; with comments one
-# more reads the page of them: comments/tests/test_query_count.py). The story, its byline, tags and
-# related articles are one cached fragment per live revision.
-ARTICLE_QUERIES = 4
+# The front page: its stories are one fragment cached per generation.
+HOME_QUERIES = 0
+# The section page: the page found by its path (articles/routing.py), its page of stories, their authors
+# and renditions, and the comments app's featured comments (one query whether or not any is featured: the
+# comments' own changes, not the articles', decide what it shows).
+SECTION_QUERIES = 5
+# The article: the page found by its path. The story, its byline, tags and related articles are one cached
+# fragment per live revision; its comments (the heading, a page of the thread, the form) another, per
+# version of the thread (rendered, they cost the outline and the page of comments: comments/tests/
+# test_query_count.py).
+ARTICLE_QUERIES = 1
 # The same pages after the cache is emptied (a restart of Redis, or the first view after a deploy).
 COLD_HOME_QUERIES = 17
 COLD_SECTION_QUERIES = 16

@@ -7,10 +7,12 @@ import json
 from django import template
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django_comments_xtd import get_form
 
+from articles.generation import content_generation
 from comments import rendering, selectors, services
 
 register = template.Library()
@@ -20,6 +22,37 @@ def comments_page_number(request) -> int:
     """The page of comments asked for (`?comments=N`); 1 when absent or not a number."""
     value = request.GET.get(selectors.PAGE_PARAMETER, "") if request is not None else ""
     return int(value) if value.isdigit() and 0 < len(value) < 7 else 1
+
+
+@register.simple_tag(takes_context=True)
+def thread_cache(context, article, is_open) -> dict | None:
+    """How long and under which key an article's rendered comments (heading, one page of the thread, its
+    page links and the form: comments/article_thread.html) may be cached, or None not to cache them.
+
+    The same for every reader (nothing per request is in them: the form asks for its token when the
+    reader starts typing), so an article that is not in the page cache, or a worker that has not cached
+    it yet, still renders its fifty comments once per version. The key names the article, the page of
+    comments, the language, the address the page was asked on (the structured data carries absolute
+    URLs), whether comments are open, the content generation and the thread's version (services.
+    thread_changed: any change readers could see in the thread starts a new one)."""
+    seconds = settings.NEWSROOM["PAGE_CACHE_SECONDS"]
+    request = context.get("request")
+    if not seconds or request is None or getattr(request, "is_preview", False) or not article.pk:
+        return None
+    key = ":".join(
+        str(part)
+        for part in (
+            article.pk,
+            comments_page_number(request),
+            translation.get_language(),
+            request.scheme,
+            request.get_host(),
+            int(bool(is_open)),
+            content_generation(),
+            selectors.thread_version(article_id=article.pk),
+        )
+    )
+    return {"seconds": seconds, "key": key}
 
 
 @register.simple_tag(takes_context=True)

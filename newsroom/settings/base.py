@@ -483,6 +483,9 @@ NEWSROOM = {
     # so a purge is seen at once by every worker; more: a hit skips that round trip, and a page purged by
     # another worker may be served up to this long).
     "PAGE_CACHE_RECHECK_MS": env_int("NEWSROOM_PAGE_CACHE_RECHECK_MS", 0),
+    # Workers keep the page generations they read and Redis reports each change to them (CLIENT TRACKING):
+    # a hit asks Redis nothing, and a purge is still seen at once (articles/pagecache.py).
+    "PAGE_CACHE_TRACKING": env_bool("NEWSROOM_PAGE_CACHE_TRACKING", True),
     # What a cached page tells a CDN or Varnish (s-maxage, stale-while-revalidate), and how many pages of
     # a listing a purge names to it (`?page=2`…; later pages follow within CDN_MAX_AGE).
     "CDN_MAX_AGE": env_int("NEWSROOM_CDN_MAX_AGE", 300),
