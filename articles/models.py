@@ -198,9 +198,8 @@ class SectionPage(OneQueryViewRestrictions, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         articles = selectors.section_articles(section=self)
-        page = paginate(request, articles, count_key=f"section:{self.pk}")
-        context["articles"] = page
-        context["lead"] = page.object_list[0] if page.number == 1 and page.object_list else None
+        # The page's cards are read only if the template does not find them cached (listing_cache).
+        context["articles"] = paginate(request, articles, count_key=f"section:{self.pk}")
         return context
 
 

@@ -345,6 +345,15 @@ def thread_version(*, article_id: int) -> int:
     return cache.get(THREAD_VERSION_KEY.format(article_id=article_id)) or 0
 
 
+# The version of every section's "featured comments" list: a featured comment featured, unfeatured,
+# edited, hidden or deleted starts a new one (services.purge_article_cache with `featured`).
+FEATURED_VERSION_KEY = "comments:featured-version"
+
+
+def featured_version() -> int:
+    return cache.get(FEATURED_VERSION_KEY) or 0
+
+
 def status_counts(*, site_id: int | None = None) -> dict[str, int]:
     """How many comments are in each status (every status present, zero when empty)."""
     qs = ReaderComment.objects.all()

@@ -67,31 +67,33 @@ def purge_article_cache(*, article: ArticlePage | None, featured: bool = False) 
     comments, goes too."""
     if article is None:
         return
-    thread_changed(article_id=article.pk)
+    thread_changed(article_id=article.pk, featured=featured)
     try:
         pagecache.article_comments_purge(article, section_too=featured)
     except Exception:  # a cache outage must not undo a moderator's decision
         logger.exception("Could not purge the cache for article %s", article.pk)
 
 
-def thread_changed(*, article_id: int) -> None:
-    """Retire the article's rendered comments (every page of them, both editions), now and again once
-    the change commits: a render between the two (still reading the old rows) could otherwise be kept
-    under the new version."""
-    _new_thread_version(article_id)
+def thread_changed(*, article_id: int, featured: bool = False) -> None:
+    """Retire the article's rendered comments (every page of them, both editions), and with `featured`
+    the sections' featured-comment lists, now and again once the change commits: a render between the
+    two (still reading the old rows) could otherwise be kept under the new version."""
+    _new_thread_version(article_id, featured)
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: _new_thread_version(article_id))
+        transaction.on_commit(lambda: _new_thread_version(article_id, featured))
 
 
 def comment_saved_or_deleted(sender, instance, raw=False, **kwargs) -> None:
     """Signal receiver: a saved or deleted comment retires its article's rendered comments."""
     if not raw and instance.article_id:
-        thread_changed(article_id=instance.article_id)
+        thread_changed(article_id=instance.article_id, featured=bool(instance.featured_at))
 
 
-def _new_thread_version(article_id: int) -> None:
+def _new_thread_version(article_id: int, featured: bool = False) -> None:
     try:
         cache.set(selectors.THREAD_VERSION_KEY.format(article_id=article_id), time.time_ns(), None)
+        if featured:
+            cache.set(selectors.FEATURED_VERSION_KEY, time.time_ns(), None)
     except Exception:  # a cache outage must not undo a decision; the fragments expire on their own
         logger.exception("Could not retire the rendered comments of article %s", article_id)
 

@@ -290,6 +290,32 @@ def body_cache(context, page) -> dict | None:
 
 
 @register.simple_tag(takes_context=True)
+def listing_cache(context, name, subject, number) -> dict | None:
+    """How long and under which key a page of a listing's cards (a section's, a tag's, an author's:
+    `name` and the `subject`'s primary key, page `number`) may be cached, or None. Which articles a
+    listing shows, and what their cards say, change only when an article is published, unpublished or
+    moved, or an author, a tag or a section is edited: each starts a new content generation, part of the
+    key with the language and the site (links are relative on their own site only)."""
+    seconds = settings.NEWSROOM["PAGE_CACHE_SECONDS"]
+    request = context.get("request")
+    if not seconds or request is None or getattr(request, "is_preview", False):
+        return None
+    site = editions.site_for(request)
+    key = ":".join(
+        str(part)
+        for part in (
+            name,
+            getattr(subject, "pk", subject),
+            number,
+            translation.get_language(),
+            site.pk if site is not None else 0,
+            content_generation(),
+        )
+    )
+    return {"seconds": seconds, "key": key}
+
+
+@register.simple_tag(takes_context=True)
 def front_cache(context, page) -> dict | None:
     """How long and under which key the front page's stories may be cached (templates/articles/
     home_stories.html), or None: the content generation (any publish starts a new one), the language and

@@ -22,10 +22,10 @@ from articles.tests.factories import ArticlePageFactory, AuthorFactory, SectionP
 # the front page's stories are cached per content generation (articles/generation.py).
 # The front page: its stories are one fragment cached per generation.
 HOME_QUERIES = 0
-# The section page: the page found by its path (articles/routing.py), its page of stories, their authors
-# and renditions, and the comments app's featured comments (one query whether or not any is featured: the
-# comments' own changes, not the articles', decide what it shows).
-SECTION_QUERIES = 5
+# The section page: the page found by its path (articles/routing.py). Its page of cards (stories, authors,
+# renditions) is a fragment cached per generation, its featured comments a list cached per generation and
+# featured version (the comments' own changes, not the articles', decide what it shows).
+SECTION_QUERIES = 1
 # The article: the page found by its path. The story, its byline, tags and related articles are one cached
 # fragment per live revision; its comments (the heading, a page of the thread, the form) another, per
 # version of the thread (rendered, they cost the outline and the page of comments: comments/tests/

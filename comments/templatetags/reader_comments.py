@@ -6,6 +6,7 @@ import json
 
 from django import template
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
@@ -171,13 +172,36 @@ def section_featured_comments(context, section, limit=3):
     an excerpt and a link to the comment on its article. A template-level dependency: the articles app
     knows nothing of comments, its section template loads this library."""
     request = context.get("request")
-    items = [
-        {
-            "name": comment.user_name,
-            "text": comment.comment,
-            "url": f"{comment.article.get_url(request=request) or ''}#c{comment.pk}",
-            "article_title": comment.article.title,
-        }
-        for comment in selectors.featured_comments_for_section(section=section, limit=limit)
-    ]
-    return {"items": items, "excerpt_chars": EXCERPT_CHARS, "request": request}
+
+    def items() -> list[dict]:
+        return [
+            {
+                "name": comment.user_name,
+                "text": comment.comment,
+                "url": f"{comment.article.get_url(request=request) or ''}#c{comment.pk}",
+                "article_title": comment.article.title,
+            }
+            for comment in selectors.featured_comments_for_section(section=section, limit=limit)
+        ]
+
+    # Cached per section, address, content generation (an article published, unpublished or moved) and
+    # featured version (a featured comment changed): the same list for every reader in between.
+    seconds = settings.NEWSROOM["PAGE_CACHE_SECONDS"]
+    if not seconds or request is None:
+        return {"items": items(), "excerpt_chars": EXCERPT_CHARS, "request": request}
+    key = ":".join(
+        str(part)
+        for part in (
+            "comments:section-featured",
+            section.pk,
+            limit,
+            request.get_host(),
+            content_generation(),
+            selectors.featured_version(),
+        )
+    )
+    found = cache.get(key)
+    if found is None:
+        found = items()
+        cache.set(key, found, seconds)
+    return {"items": found, "excerpt_chars": EXCERPT_CHARS, "request": request}

@@ -120,6 +120,7 @@ def test_a_featured_comment_no_longer_published_leaves_the_section(
 ):
     comment = ReaderCommentFactory(article=article, status=Status.PUBLISHED)
     services.comment_feature(comment=comment, actor=moderator_account)
+    assert f"#c{comment.pk}" in section_html(client, site_tree["sections"][0])  # the list is now cached
     comment.status = status
     comment.save()
     assert f"#c{comment.pk}" not in section_html(client, site_tree["sections"][0])
