@@ -214,11 +214,16 @@ if REDIS_URL:
         }
     }
 else:
+    # Without Redis (development), a table in the site's own database (made by migration core 0002): the
+    # web process, the task worker and the scheduler are separate processes under `make run`, and the
+    # worker's purges (a scheduled publish, a comment a recheck publishes) must reach the web process's
+    # pages. In the database, it goes with it: a database made anew starts with an empty cache.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "newsroom",
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "newsroom_cache",
             "TIMEOUT": 300,
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
 

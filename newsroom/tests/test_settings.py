@@ -58,3 +58,40 @@ def test_the_embedded_sqlite_database_runs_in_wal_mode(tmp_path):
     assert result.stdout.strip() == "wal"
 
 
+def test_without_redis_the_development_processes_share_one_cache_in_their_database(tmp_path):
+    """Under `make run` the web process, the task worker and the scheduler are separate processes: what one
+    of them stores (a page cache purge, a new content generation) the others read. The cache is a table of
+    the database (migration core 0002), so a database made anew, or another one, starts with none of it."""
+    key = f"shared-{os.getpid()}-{tmp_path.name}"
+    database = tmp_path / "db.sqlite3"
+    common = {
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings.dev",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "REDIS_URL": "",
+    }
+    setup = "import django; django.setup(); from django.core.cache import cache; "
+
+    def migrate(**env):
+        done = run_python(
+            setup + "from django.core.management import call_command; call_command('migrate', 'core', verbosity=0)",
+            **env,
+        )
+        assert done.returncode == 0, done.stderr
+
+    def read(**env) -> str:
+        found = run_python(setup + f"print(cache.get({key!r}))", **env)
+        assert found.returncode == 0, found.stderr
+        return found.stdout.strip().splitlines()[-1]
+
+    migrate(**common)
+    writer = run_python(setup + f"cache.set({key!r}, 'purged', 60)", **common)
+    assert writer.returncode == 0, writer.stderr
+    assert read(**common) == "purged"
+
+    other = common | {"DATABASE_URL": f"sqlite:///{tmp_path / 'other.sqlite3'}"}
+    migrate(**other)
+    assert read(**other) == "None"
+
+    database.unlink()  # the database made anew under the same name: nothing of the old one's pages
+    migrate(**common)
+    assert read(**common) == "None"
