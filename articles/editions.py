@@ -20,7 +20,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
 from . import selectors
-from .generation import generation_cached
+from .generation import content_generation, generation_cached
 from .models import HomePage, NewsroomSettings, SectionPage
 
 # --- Sites, editions and absolute URLs ---------------------------------------------------------------
@@ -39,6 +39,23 @@ def site_for(request) -> Site | None:
             "site-for-host", hostname, port, compute=lambda: Site._find_for_request(request)
         )
     return request._wagtail_site
+
+
+def fragment_cache(request, *parts) -> dict | None:
+    """How long and under which key a rendered fragment of a public page may be kept (`{% cache
+    seconds name key %}`), or None not to keep it: `parts` name what the fragment shows, and the key adds
+    the language, the site (links are relative on their own site only) and the content generation (a
+    publish, an unpublish, a move or an editor's change to what pages are framed in starts a new one).
+    Never for previews, which render unsaved or old content of the same page."""
+    seconds = settings.NEWSROOM["PAGE_CACHE_SECONDS"]
+    if not seconds or request is None or getattr(request, "is_preview", False):
+        return None
+    site = site_for(request)
+    key = ":".join(
+        str(part)
+        for part in (*parts, translation.get_language(), site.pk if site is not None else 0, content_generation())
+    )
+    return {"seconds": seconds, "key": key}
 
 
 def root_url(request) -> str:

@@ -275,18 +275,12 @@ def body_cache(context, page) -> dict | None:
     """How long and under which key an article's rendered story (headline, byline, body, tags, related
     articles: templates/articles/article_main.html) may be cached, or None not to cache it.
 
-    The key names the live revision (an edit is a new key), the language and the content generation
-    (any publish, unpublish or move retires every body, since a body links to other pages). Previews and
-    revision views render unsaved or old content of the same page, so they are never cached.
+    The key names the live revision (an edit is a new key), with the language, the site and the content
+    generation (any publish, unpublish or move retires every body, since a body links to other pages).
     """
-    seconds = settings.NEWSROOM["PAGE_CACHE_SECONDS"]
-    request = context.get("request")
-    if not seconds or request is None or getattr(request, "is_preview", False) or not page.live_revision_id:
+    if not page.live_revision_id:
         return None
-    site = editions.site_for(request)  # links to pages are relative on their own site only
-    site_id = site.pk if site is not None else 0
-    key = f"{page.pk}:{page.live_revision_id}:{translation.get_language()}:{site_id}:{content_generation()}"
-    return {"seconds": seconds, "key": key}
+    return editions.fragment_cache(context.get("request"), page.pk, page.live_revision_id)
 
 
 @register.simple_tag(takes_context=True)
@@ -294,40 +288,16 @@ def listing_cache(context, name, subject, number) -> dict | None:
     """How long and under which key a page of a listing's cards (a section's, a tag's, an author's:
     `name` and the `subject`'s primary key, page `number`) may be cached, or None. Which articles a
     listing shows, and what their cards say, change only when an article is published, unpublished or
-    moved, or an author, a tag or a section is edited: each starts a new content generation, part of the
-    key with the language and the site (links are relative on their own site only)."""
-    seconds = settings.NEWSROOM["PAGE_CACHE_SECONDS"]
-    request = context.get("request")
-    if not seconds or request is None or getattr(request, "is_preview", False):
-        return None
-    site = editions.site_for(request)
-    key = ":".join(
-        str(part)
-        for part in (
-            name,
-            getattr(subject, "pk", subject),
-            number,
-            translation.get_language(),
-            site.pk if site is not None else 0,
-            content_generation(),
-        )
-    )
-    return {"seconds": seconds, "key": key}
+    moved, or an author, a tag or a section is edited: each starts a new content generation."""
+    return editions.fragment_cache(context.get("request"), name, getattr(subject, "pk", subject), number)
 
 
 @register.simple_tag(takes_context=True)
 def front_cache(context, page) -> dict | None:
     """How long and under which key the front page's stories may be cached (templates/articles/
-    home_stories.html), or None: the content generation (any publish starts a new one), the language and
-    the site. A story's time of day ("3:05 م") may read as yesterday's for up to `PAGE_CACHE_SECONDS`
-    after midnight."""
-    seconds = settings.NEWSROOM["PAGE_CACHE_SECONDS"]
-    request = context.get("request")
-    if not seconds or request is None or getattr(request, "is_preview", False):
-        return None
-    site = editions.site_for(request)
-    key = f"{page.pk}:{translation.get_language()}:{site.pk if site is not None else 0}:{content_generation()}"
-    return {"seconds": seconds, "key": key}
+    home_stories.html), or None: per content generation (any publish starts a new one), language and site.
+    A story's time of day ("3:05 م") may read as yesterday's for up to `PAGE_CACHE_SECONDS` after midnight."""
+    return editions.fragment_cache(context.get("request"), page.pk)
 
 
 # Share icons: simple single-path glyphs (24×24, drawn in currentColor), inline so no request leaves the site.

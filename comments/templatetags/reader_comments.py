@@ -8,11 +8,11 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django_comments_xtd import get_form
 
+from articles import editions
 from articles.generation import content_generation
 from comments import rendering, selectors, services
 
@@ -36,24 +36,19 @@ def thread_cache(context, article, is_open) -> dict | None:
     comments, the language, the address the page was asked on (the structured data carries absolute
     URLs), whether comments are open, the content generation and the thread's version (services.
     thread_changed: any change readers could see in the thread starts a new one)."""
-    seconds = settings.NEWSROOM["PAGE_CACHE_SECONDS"]
     request = context.get("request")
-    if not seconds or request is None or getattr(request, "is_preview", False) or not article.pk:
+    if request is None or not article.pk:
         return None
-    key = ":".join(
-        str(part)
-        for part in (
-            article.pk,
-            comments_page_number(request),
-            translation.get_language(),
-            request.scheme,
-            request.get_host(),
-            int(bool(is_open)),
-            content_generation(),
-            selectors.thread_version(article_id=article.pk),
-        )
+    return editions.fragment_cache(
+        request,
+        "comments",
+        article.pk,
+        comments_page_number(request),
+        request.scheme,
+        request.get_host(),
+        int(bool(is_open)),
+        selectors.thread_version(article_id=article.pk),
     )
-    return {"seconds": seconds, "key": key}
 
 
 @register.simple_tag(takes_context=True)
