@@ -17,8 +17,9 @@ import re
 from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchQuery
 from django.core.paginator import Paginator
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import QuerySet
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -30,7 +31,7 @@ from wagtail.models import Page
 
 from . import selectors
 from .editions import active_locale, edition_home
-from .models import ArticlePage, SectionPage
+from .models import ArticlePage, SearchDocument, SectionPage, restricted_paths
 from .text import normalise_arabic, stem_word
 
 MAX_QUERY_LENGTH = 200
@@ -102,36 +103,46 @@ class ArticleSearch:
     more recent story comes first.
 
     Counting, joining and ranking are bounded by `candidates` (NEWSROOM["SEARCH_CANDIDATES"], 1,000 by
-    default), not by how many articles a word appears in. A common word (دمشق is in one story in nine) used to be
-    counted by joining every match to its page and ranked by reading every match's tsvector: 1.2 s at
-    200,000 articles, growing with the archive. Now:
+    default), not by how many articles a word appears in (دمشق is in one story in nine):
 
     - the count stops at `candidates` + 1 matches: past that the reader reads "more than 1,000
       articles", not an exact figure nobody pages through;
-    - ranking looks at the newest `candidates` matches only (by publication date, the edition and state
-      read from each match's page row alone); the rank (which reads the match's whole tsvector), the
-      article's own row and the view-restriction check are computed on those alone.
+    - ranking looks at the newest `candidates` matches only; the rank (which reads the match's whole
+      tsvector), the article's own row and the view-restriction check are computed on those alone.
+
+    On PostgreSQL the matches are read once, from the search documents (SearchDocument: one narrow row
+    per article with its tsvector stored out of line): the GIN index gives the matching rows, and the
+    edition, state, section, dates and publication date are columns of those same rows, so the newest
+    `candidates` + 1 are chosen without opening the tsvectors, Wagtail's wide index rows or the page
+    table; they give the count and the candidates both. What grows with the matches is only that read
+    of narrow rows and its sort (a few milliseconds for 22,661 matches at 200,000 articles, where reading
+    each match's index entry and page took 170 ms). On SQLite the candidates are chosen from FTS5's
+    matches and the page table.
 
     The trade-off: when a query matches more than `candidates` articles, an older story that would have
     ranked first (its headline naming the word) is not on the first page; readers reach it by adding a
     word, a phrase in quotes, a section or dates (the filters choose the candidates, so a date range
     searches its own newest matches). A search matching fewer than `candidates` articles ranks all of
-    them exactly as before. What still grows with the matches is choosing the candidates: each match's
-    page id from its index entry and its date from the page (about 6 µs a match, 135 ms for 22,661
-    matches at 200,000 articles); no other row is joined and nothing ranked per match.
+    them exactly as before.
 
     Pages of results are sliced out of it (`results[10:20]`), which is how Django's Paginator reads it;
-    a page of results is one query and the count another.
+    a page of results is one query and the count another (on PostgreSQL the count is the candidates'
+    query, read once per search).
     """
 
-    def __init__(self, clauses: list[tuple[str, ...]], articles: QuerySet, pages: QuerySet, candidates: int):
+    def __init__(
+        self, clauses: list[tuple[str, ...]], articles: QuerySet, pages: QuerySet, documents: QuerySet, candidates: int
+    ):
         self.clauses = clauses
         self.articles = articles
-        # The cheap filters (edition, state, section, dates), on the page table alone: they choose the candidates.
+        # The cheap filters (edition, state, section, dates) choose the candidates: on PostgreSQL as columns
+        # of the search documents, on SQLite on the page table alone.
         self.pages = pages
+        self.documents = documents
         self.candidates = candidates
         self.vendor = connections[articles.db].vendor
         self._count: int | None = None
+        self._ids: list[int] | None = None
 
     # The index's text is normalised and stemmed by ArticlePage.search_* (see text.py), so the query's
     # words are stemmed the same way here and passed as plain tokens: no operator a reader typed reaches
@@ -157,53 +168,70 @@ class ArticleSearch:
         return " & ".join(parts)
 
     def _matching(self, qs: QuerySet) -> QuerySet:
-        """`qs` (pages or articles) limited to the pages whose index entry matches the query, starting from
-        the full-text index (FTS5, or the GIN index on PostgreSQL) and joining each match by primary key."""
+        """SQLite: `qs` (pages or articles) limited to the pages whose index entry matches the query,
+        starting from FTS5's index and joining each match by primary key."""
         content_type = ContentType.objects.get_for_model(ArticlePage)
         entries, page = _entries_table(), Page._meta.db_table
-        join = [f"{page}.id = CAST({entries}.object_id AS INTEGER)", f"{entries}.content_type_id = %s"]
-        if self.vendor == "postgresql":
-            query = f"to_tsquery('{SEARCH_CONFIG}'::regconfig, %s)"
-            return qs.extra(
-                tables=[entries], where=[f"{entries}.body @@ {query}", *join], params=[self._tsquery(), content_type.pk]
-            )
         fts = f"{entries}_fts"
         return qs.extra(
             tables=[fts, entries],
-            where=[f"{fts} MATCH %s", f"{entries}.id = {fts}.rowid", *join],
+            where=[
+                f"{fts} MATCH %s",
+                f"{entries}.id = {fts}.rowid",
+                f"{page}.id = CAST({entries}.object_id AS INTEGER)",
+                f"{entries}.content_type_id = %s",
+            ],
             params=[self._fts5_match(), content_type.pk],
         )
 
+    def _matching_documents(self) -> QuerySet:
+        """PostgreSQL: the matching search documents, found through their GIN index; the edition, state,
+        section and dates are columns of the same narrow row (see SearchDocument)."""
+        return self.documents.filter(body=SearchQuery(self._tsquery(), config=SEARCH_CONFIG, search_type="raw"))
+
+    def _candidate_ids(self) -> list[int]:
+        """PostgreSQL: the newest `candidates` + 1 matches readers may see, newest first, from one read of
+        the matching search documents. It serves the count and the ranking both, so a search reads its
+        matches once. Pages under a view restriction (few, usually none: cached per content generation)
+        are left out in the same query, before the limit, so they never take a candidate's place."""
+        if self._ids is None:
+            documents = self._matching_documents()
+            for path in restricted_paths():
+                documents = documents.exclude(path__startswith=path)
+            ordered = documents.order_by("-first_published_at", "-page_id")
+            self._ids = _through_indexes(ordered.values_list("page_id", flat=True)[: self.candidates + 1])
+        return self._ids
+
     def _candidates_sql(self) -> tuple[str, tuple]:
-        """The newest `candidates` matches: SQL for a list of page ids, as its own statement. Django would
-        rename its tables inside a subquery (U0…), and the search's raw conditions would then name the
-        outer query's tables; as written here, they name the subquery's own."""
-        ids = self._matching(self.pages).order_by("-first_published_at", "-id").values("id")[: self.candidates]
-        return ids.query.sql_with_params()
+        """SQLite: the newest `candidates` matches, SQL for a list of page ids, as its own statement. Django
+        would rename its tables inside a subquery (U0…), and the search's raw conditions would then name
+        the outer query's tables; as written here, they name the subquery's own."""
+        ids = self._matching(self.pages).order_by("-first_published_at", "-id").values("id")
+        return ids[: self.candidates].query.sql_with_params()
 
     def _ranked(self) -> QuerySet:
-        content_type = ContentType.objects.get_for_model(ArticlePage)
-        entries, page = _entries_table(), Page._meta.db_table
-        sql, params = self._candidates_sql()
-        articles = self.articles.extra(where=[f"{page}.id IN ({sql})"], params=list(params))
+        page = Page._meta.db_table
         if self.vendor == "postgresql":
-            # Each candidate's entry by its (content type, object id) key, for its tsvector: no second
-            # pass over the full-text index.
+            # Each candidate's tsvector from its search document, by primary key: no second pass over
+            # the full-text index.
+            articles = self.articles.filter(pk__in=self._candidate_ids()[: self.candidates])
+            documents = SearchDocument._meta.db_table
             query = f"to_tsquery('{SEARCH_CONFIG}'::regconfig, %s)"
             # Weights for D, C, B, A: the headline (boost 3, weight A) far above the dek and the body.
-            rank = f"ts_rank('{{0.05, 0.1, 0.3, 1.0}}'::float4[], {entries}.body, {query})"
+            rank = f"ts_rank('{{0.05, 0.1, 0.3, 1.0}}'::float4[], {documents}.body, {query})"
             return articles.extra(
                 select={"search_rank": rank},
                 select_params=[self._tsquery()],
-                tables=[entries],
-                where=[f"{entries}.content_type_id = %s", f"{entries}.object_id = CAST({page}.id AS VARCHAR)"],
-                params=[content_type.pk],
+                tables=[documents],
+                where=[f"{documents}.page_id = {page}.id"],
                 order_by=["-search_rank", "-first_published_at", "-id"],
             )
+        sql, params = self._candidates_sql()
+        articles = self.articles.extra(where=[f"{page}.id IN ({sql})"], params=list(params))
         # FTS5 columns are (autocomplete, body, title); bm25 is lower for better matches. The autocomplete
         # column holds the headline (title and search_title), so it weighs most. bm25 needs the MATCH in
         # the same query.
-        rank = f"bm25({entries}_fts, 4.0, 1.0, 0.0)"
+        rank = f"bm25({_entries_table()}_fts, 4.0, 1.0, 0.0)"
         return self._matching(articles).extra(
             select={"search_rank": rank}, order_by=["search_rank", "-first_published_at", "-id"]
         )
@@ -212,8 +240,11 @@ class ArticleSearch:
         """The number of matches, counting no further than `candidates` + 1 (see `capped`); the Paginator
         is given at most `candidates`, the articles there are to page through."""
         if self._count is None:
-            matches = self._matching(self.articles).order_by().values("pk")[: self.candidates + 1]
-            self._count = matches.count()
+            if self.vendor == "postgresql":
+                self._count = len(self._candidate_ids())
+            else:
+                matches = self._matching(self.articles).order_by().values("pk")[: self.candidates + 1]
+                self._count = matches.count()
         return min(self._count, self.candidates)
 
     @property
@@ -230,6 +261,25 @@ class ArticleSearch:
 
     def __iter__(self):
         return iter(self._ranked())
+
+
+def _through_indexes(queryset: QuerySet) -> list:
+    """The rows of `queryset`, read with PostgreSQL's sequential scans switched off for this one query.
+
+    The search documents keep their tsvector out of line, so their table is small and the planner, which
+    does not count the cost of fetching and decompressing a tsvector to test it, would rather read the
+    whole table than the GIN index for a common word (or for any word, on a small table). Reading every
+    document that way costs far more than it thinks: each row's tsvector is fetched from the TOAST table,
+    where the GIN index answers without opening one. `SET LOCAL` holds until the end of the transaction,
+    so the query runs in one of its own, or, inside an enclosing one, the setting is put back after it."""
+    connection = connections[queryset.db]
+    nested = connection.in_atomic_block
+    with transaction.atomic(using=queryset.db, savepoint=False), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        rows = list(queryset)
+        if nested:
+            cursor.execute("RESET enable_seqscan")
+    return rows
 
 
 def _entries_table() -> str:
@@ -264,7 +314,8 @@ def search_articles(
         )
     articles = selectors.published_articles(locale=locale).filter(**filters)
     pages = selectors.searchable_pages(locale=locale).filter(**filters)
-    return ArticleSearch(clauses, articles, pages, candidates or search_candidates())
+    documents = selectors.searchable_documents(locale=locale).filter(**filters)
+    return ArticleSearch(clauses, articles, pages, documents, candidates or search_candidates())
 
 
 # --- Highlighting ------------------------------------------------------------------------------------

@@ -92,6 +92,12 @@ def searchable_pages(*, locale: Locale | int) -> QuerySet[Page]:
     return Page.objects.filter(live=True, expired=False, locale=locale)
 
 
+def searchable_documents(*, locale: Locale | int) -> QuerySet:
+    """The edition's live, unexpired articles' search documents (PostgreSQL's search starts from them):
+    like `searchable_pages()`, a superset of what readers may be shown."""
+    return models.SearchDocument.objects.filter(live=True, expired=False, locale_id=getattr(locale, "pk", locale))
+
+
 def with_card_data(articles: Iterable[ArticlePage], *, known_sections: Iterable[SectionPage] = ()) -> list[ArticlePage]:
     """Attach each article's section and authors, and prefetch lead-image renditions: three queries
     for any number of cards, instead of three per card (two when the caller already holds the sections)."""

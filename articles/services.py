@@ -20,7 +20,7 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from wagtail.images.models import Filter
@@ -105,3 +105,41 @@ def article_daily_views_prune(*, batch_size: int = 5000) -> int:
     while batch := list(old.values_list("pk", flat=True)[:batch_size]):
         deleted += ArticleDailyViews.objects.filter(pk__in=batch).delete()[0]
     return deleted
+
+
+def search_documents_rebuild() -> int:
+    """Write every article's search document afresh from Wagtail's search index and the page table, on
+    PostgreSQL (on SQLite there are none). Triggers keep the documents in step with every write; this is
+    for a load that ran with triggers off (a bulk load as `session_replication_role = replica`) or a
+    repair. Returns how many documents there are."""
+    if connection.vendor != "postgresql":
+        return 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO articles_searchdocument (page_id, locale_id, live, expired, first_published_at, path, body)
+            SELECT p.id, p.locale_id, p.live, p.expired, p.first_published_at, p.path, e.body
+            FROM wagtailsearch_indexentry e
+            JOIN django_content_type t
+              ON t.id = e.content_type_id AND t.app_label = 'articles' AND t.model = 'articlepage'
+            JOIN wagtailcore_page p ON p.id = e.object_id::integer
+            ON CONFLICT (page_id) DO UPDATE SET
+                locale_id = EXCLUDED.locale_id, live = EXCLUDED.live, expired = EXCLUDED.expired,
+                first_published_at = EXCLUDED.first_published_at, path = EXCLUDED.path, body = EXCLUDED.body
+            """
+        )
+        cursor.execute(
+            """
+            DELETE FROM articles_searchdocument d WHERE NOT EXISTS (
+                SELECT 1 FROM wagtailsearch_indexentry e
+                JOIN django_content_type t
+                  ON t.id = e.content_type_id AND t.app_label = 'articles' AND t.model = 'articlepage'
+                WHERE e.object_id = d.page_id::text
+            )
+            """
+        )
+        cursor.execute("SELECT count(*) FROM articles_searchdocument")
+        (count,) = cursor.fetchone()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_searchdocument")
+    return count

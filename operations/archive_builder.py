@@ -44,7 +44,8 @@ from wagtail.models import Page, Site
 from wagtail.search.backends import get_search_backend
 from wagtail.search.index import class_is_indexed
 
-from articles.models import ArticleAuthor, ArticlePage, ArticleTag, Author, HomePage, SectionPage, Tag
+from articles.models import ArticleAuthor, ArticlePage, ArticleTag, Author, HomePage, SearchDocument, SectionPage, Tag
+from articles.services import search_documents_rebuild
 from comments.models import ReaderComment, Status
 
 ARTICLE_CHUNK = 2_000
@@ -299,7 +300,7 @@ def build_archive(
         for m in table_models(model)
     ]
     if class_is_indexed(ArticlePage):
-        tables.append(search_index.entries.model._meta.db_table)
+        tables += [search_index.entries.model._meta.db_table, SearchDocument._meta.db_table]
 
     page_id = next_id(Page)
     span = datetime.timedelta(days=365 * YEARS).total_seconds()
@@ -360,6 +361,9 @@ def build_archive(
             progress(f"articles {start + count:,}/{articles:,}")
         reset_sequences(ArticlePage, ArticleAuthor, ArticleTag, Author, Tag)
         made_comments = add_comments(articles=made, count=comments, rng=rng, progress=progress)
+        if class_is_indexed(ArticlePage):
+            # The triggers that keep the search documents are off during the load (replica role).
+            progress(f"search documents {search_documents_rebuild():,}")
     progress("indexes rebuilt")
     return {"articles": len(made), "comments": made_comments}
 

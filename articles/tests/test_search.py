@@ -10,6 +10,7 @@ import datetime
 import re
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
@@ -201,6 +202,43 @@ def test_section_and_date_filters(site_tree, client):
     invalid = client.get("/search/", {"q": "فيضانات", "date_from": "not-a-date"})
     assert invalid.status_code == 200
     assert invalid.context["state"] == "invalid"
+
+
+def test_search_follows_an_article_through_edits_moves_republishing_and_deletion(site_tree):
+    """What a reader finds follows the article as editors change it: a new headline is found and the old
+    one is not, a story moved to another section is found under that section, a story unpublished then
+    published again disappears then returns, and a deleted story is gone (on PostgreSQL the search
+    documents follow Wagtail's index and the page table through triggers, whatever writes them). A
+    rebuilt index (`update_index`) finds the same stories."""
+    news, reports = site_tree["sections"]
+    locale = news.locale
+    story = make_article(news, "انقطاع الكهرباء عن الأحياء الشرقية")
+    other = make_article(news, "انقطاع المياه في الريف")
+
+    story.title = "عودة الكهرباء إلى الأحياء الشرقية"
+    story.save_revision().publish()
+    assert hits("عودة", locale) == {story.pk}
+    assert hits("انقطاع", locale) == {other.pk}
+
+    story.move(reports, pos="last-child")
+    assert hits("الكهرباء", locale, section=reports) == {story.pk}
+    assert hits("الكهرباء", locale, section=news) == set()
+
+    story.refresh_from_db()
+    story.unpublish()
+    assert hits("الكهرباء", locale) == set()
+    story.refresh_from_db()
+    story.save_revision().publish()
+    assert hits("الكهرباء", locale) == {story.pk}
+
+    call_command("update_index", verbosity=0)
+    assert hits("الكهرباء", locale) == {story.pk}
+    assert hits("انقطاع", locale) == {other.pk}
+
+    story.refresh_from_db()
+    story.delete()
+    assert hits("الكهرباء", locale) == set()
+    assert hits("انقطاع", locale) == {other.pk}
 
 
 def test_english_edition_searches_english_articles(site_tree, client):
