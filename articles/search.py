@@ -21,6 +21,7 @@ from django.contrib.postgres.search import SearchQuery
 from django.core.paginator import Paginator
 from django.db import connections, transaction
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import escape
@@ -209,21 +210,36 @@ class ArticleSearch:
         ids = self._matching(self.pages).order_by("-first_published_at", "-id").values("id")
         return ids[: self.candidates].query.sql_with_params()
 
-    def _ranked(self) -> QuerySet:
+    def _rank_sql(self, documents: str) -> str:
+        # Weights for D, C, B, A: the headline (boost 3, weight A) far above the dek and the body.
+        query = f"to_tsquery('{SEARCH_CONFIG}'::regconfig, %s)"
+        return f"ts_rank('{{0.05, 0.1, 0.3, 1.0}}'::float4[], {documents}.body, {query})"
+
+    def _ranked(self, index: slice = slice(None)) -> QuerySet:
+        """The articles of `index` (a slice of the ranking), most relevant first."""
         page = Page._meta.db_table
         if self.vendor == "postgresql":
-            # Each candidate's tsvector from its search document, by primary key: no second pass over
-            # the full-text index.
-            articles = self.articles.filter(pk__in=self._candidate_ids()[: self.candidates])
+            # The candidates are ranked on their search documents alone (each read by primary key, no
+            # second pass over the full-text index) and only the slice asked for is joined to its
+            # articles: the article rows are wide (the body's blocks), and a page of results needs ten.
+            candidates = self._candidate_ids()[: self.candidates]
+            if not candidates:
+                return self.articles.none()
             documents = SearchDocument._meta.db_table
-            query = f"to_tsquery('{SEARCH_CONFIG}'::regconfig, %s)"
-            # Weights for D, C, B, A: the headline (boost 3, weight A) far above the dek and the body.
-            rank = f"ts_rank('{{0.05, 0.1, 0.3, 1.0}}'::float4[], {documents}.body, {query})"
-            return articles.extra(
+            rank = self._rank_sql(documents)
+            ranked = (
+                SearchDocument.objects.filter(page_id__in=candidates)
+                .annotate(search_rank=RawSQL(rank, [self._tsquery()]))
+                .order_by("-search_rank", "-first_published_at", "-page_id")
+                .values_list("page_id", flat=True)[index]
+            )
+            sql, params = ranked.query.sql_with_params()
+            return self.articles.extra(
                 select={"search_rank": rank},
                 select_params=[self._tsquery()],
                 tables=[documents],
-                where=[f"{documents}.page_id = {page}.id"],
+                where=[f"{page}.id IN ({sql})", f"{documents}.page_id = {page}.id"],
+                params=list(params),
                 order_by=["-search_rank", "-first_published_at", "-id"],
             )
         sql, params = self._candidates_sql()
@@ -257,7 +273,11 @@ class ArticleSearch:
         return self.count()
 
     def __getitem__(self, index):
-        return list(self._ranked()[index])
+        if self.vendor != "postgresql":
+            return list(self._ranked()[index])
+        if isinstance(index, slice):
+            return list(self._ranked(index))
+        return self[index : index + 1][0]
 
     def __iter__(self):
         return iter(self._ranked())
