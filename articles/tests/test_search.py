@@ -11,6 +11,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
@@ -239,6 +240,22 @@ def test_search_follows_an_article_through_edits_moves_republishing_and_deletion
     story.delete()
     assert hits("الكهرباء", locale) == set()
     assert hits("انقطاع", locale) == {other.pk}
+
+
+def test_search_documents_are_rebuilt_after_a_load_that_bypassed_them(site_tree, capsys):
+    """A bulk load with PostgreSQL's triggers off leaves articles out of reader search until
+    `rebuild_search_documents` writes their documents from the search index."""
+    news = site_tree["sections"][0]
+    story = make_article(news, "افتتاح معرض الكتاب في العاصمة")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM articles_searchdocument")
+        assert hits("معرض", news.locale) == set()
+
+    call_command("rebuild_search_documents")
+
+    assert hits("معرض", news.locale) == {story.pk}
+    assert ("1 search document" in capsys.readouterr().out) == (connection.vendor == "postgresql")
 
 
 def test_english_edition_searches_english_articles(site_tree, client):

@@ -495,6 +495,9 @@ class Command(BaseCommand):
         settings.NEWSROOM = {**settings.NEWSROOM, "PAGE_CACHE": False}
         if options["fresh"]:
             self.recreate_database()
+        else:
+            # A new database, or one built by an earlier version: measured at the code's own schema.
+            call_command("migrate", verbosity=0, interactive=False)
         if not ArticlePage.objects.live().exists():
             self.stdout.write("Loading the demo content…")
             call_command("load_demo", image_size="320x180", verbosity=0)
