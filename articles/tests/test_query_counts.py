@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 import wagtail_factories
 from django.core.cache import cache
+from django.db import connection
 from wagtail.images.models import Rendition
 
 from articles import services
@@ -186,3 +187,25 @@ def test_query_counts_after_the_cache_is_emptied(client, site_tree, django_asser
         cache.clear()
         with django_assert_num_queries(expected):
             assert client.get(url).status_code == 200
+
+
+# A page of search results: the edition's locale and home, the matches (on SQLite their count; on
+# PostgreSQL the newest candidates read once from the search documents, with sequential scans switched
+# off for that query and, inside a test's enclosing transaction, put back after it: two statements more),
+# the ranked page of articles, the cards' sections, bylines and renditions. Neither grows with the results.
+SEARCH_QUERIES = {"postgresql": 9, "sqlite": 7}
+
+
+@pytest.mark.django_db
+def test_search_results_queries_do_not_grow_with_the_results(client, site_tree, django_assert_num_queries):
+    news, reports = site_tree["sections"]
+    article(news, title="أمطار غزيرة في الساحل")
+    expected = SEARCH_QUERIES[connection.vendor]
+    one = warm_then_count(client, "/search/?q=أمطار", django_assert_num_queries, expected)
+    assert len(one.context["items"]) == 1
+    reporters = [AuthorFactory() for _ in range(3)]
+    for n in range(11):
+        article(news if n % 2 else reports, title=f"أمطار وسيول {n}", authors=reporters[: n % 3 + 1])
+    many = warm_then_count(client, "/search/?q=أمطار", django_assert_num_queries, expected)
+    assert len(many.context["items"]) == 10
+    assert many.content.decode().count('class="search-result__title"') == 10
