@@ -32,7 +32,7 @@ from modelsearch.conf import get_app_config
 from wagtail.models import Page
 
 from . import selectors
-from .editions import active_locale, edition_home
+from .editions import active_locale, edition_home, edition_sections
 from .models import ArticlePage, SearchDocument, SectionPage, restricted_paths
 from .text import normalise_arabic, stem_word
 
@@ -456,9 +456,9 @@ class SearchForm(forms.Form):
 
 def search_view(request):
     """Search the active edition. Thin: the form validates, `search_articles` searches, the template shows."""
-    locale = active_locale()
+    locale = active_locale(request)
     home = edition_home(request, locale)
-    sections = selectors.sections(home=home) if home else []
+    sections = edition_sections(request, home) if home else []
     form = SearchForm(request.GET, sections=sections)
     context = {"form": form, "query": "", "state": "empty", "results": None, "sections": sections}
     if form.is_valid():
