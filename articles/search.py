@@ -11,6 +11,7 @@ snippet shows the ligature or the diacritics the editor typed, with the matching
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import functools
 import re
@@ -228,8 +229,10 @@ class ArticleSearch:
                 return self.articles.none()
             documents = SearchDocument._meta.db_table
             rank = self._rank_sql(documents)
+            # The candidates travel as one array parameter: as a thousand placeholders, building and
+            # adapting them cost the process more than the database took to rank them.
             ranked = (
-                SearchDocument.objects.filter(page_id__in=candidates)
+                SearchDocument.objects.extra(where=[f"{documents}.page_id = ANY(%s::integer[])"], params=[candidates])
                 .annotate(search_rank=RawSQL(rank, [self._tsquery()]))
                 .order_by("-search_rank", "-first_published_at", "-page_id")
                 .values_list("page_id", flat=True)[index]
@@ -349,17 +352,48 @@ def _normalised_char(char: str, fold: bool) -> str:
     return normalise_arabic(char, fold_ta_marbuta=fold)
 
 
-def _normalised_with_offsets(text: str) -> tuple[str, list[int]]:
+class _Offsets:
+    """For each character of a normalised text, the index of the original character it came from.
+
+    Most characters normalise to one of their own; only those that vanish (tashkeel, tatweel) or grow
+    (a ligature NFKC turns into two letters) move the ones after them. Those few are recorded as they
+    occur, and an index is mapped through the last one before it: a story is normalised in one C-level
+    pass, not character by character in Python (which was most of a search result's snippet)."""
+
+    def __init__(self):
+        self.starts: list[int] = []  # where, in the normalised text, each irregular character's output starts
+        self.records: list[tuple[int, int]] = []  # (its original index, its output's length)
+
+    def add(self, normalised_index: int, original_index: int, length: int) -> None:
+        self.starts.append(normalised_index)
+        self.records.append((original_index, length))
+
+    def __getitem__(self, index: int) -> int:
+        at = bisect.bisect_right(self.starts, index) - 1
+        if at < 0:
+            return index
+        start = self.starts[at]
+        original, length = self.records[at]
+        if index < start + length:
+            return original  # one of the letters a ligature became
+        return index + (original + 1) - (start + length)
+
+
+def _normalised_with_offsets(text: str) -> tuple[str, _Offsets]:
     """The normalised text and, for each of its characters, the index of the original character it
     came from (NFKC may turn one ligature into two letters; tashkeel and tatweel vanish)."""
     fold = fold_ta_marbuta()
-    chars: list[str] = []
-    offsets: list[int] = []
-    for index, char in enumerate(text):
-        for out in _normalised_char(char, fold):
-            chars.append(out)
-            offsets.append(index)
-    return "".join(chars), offsets
+    mapping = {char: _normalised_char(char, fold) for char in set(text)}
+    offsets = _Offsets()
+    irregular = "".join(re.escape(char) for char, out in mapping.items() if len(out) != 1)
+    if irregular:
+        shift = 0  # normalised index minus original index, so far
+        for match in re.finditer(f"[{irregular}]", text):
+            index = match.start()
+            length = len(mapping[match.group()])
+            offsets.add(index + shift, index, length)
+            shift += length - 1
+    return text.translate(str.maketrans(mapping)), offsets
 
 
 def _highlight_terms(terms: list[str]) -> list[str]:
