@@ -413,6 +413,14 @@ class SearchDocument(models.Model):
     class Meta:
         verbose_name = _("search document")
         verbose_name_plural = _("search documents")
+        indexes = [
+            # The edition's newest documents: where the recent window of a search starts (articles/search.py).
+            models.Index(
+                fields=["locale_id", "-first_published_at"],
+                name="articles_searchdoc_recent",
+                condition=models.Q(live=True, expired=False),
+            )
+        ]
 
     def __str__(self) -> str:
         return str(self.page_id)

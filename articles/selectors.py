@@ -21,6 +21,7 @@ from wagtail.models import Locale, Page, PageViewRestriction
 # import each other: the models are reached through their module, which is complete by the time any
 # selector runs, and named directly only for type checking.
 from . import models
+from .generation import generation_cached
 
 if TYPE_CHECKING:
     from .models import ArticlePage, Author, HomePage, SectionPage, Tag
@@ -96,6 +97,36 @@ def searchable_documents(*, locale: Locale | int) -> QuerySet:
     """The edition's live, unexpired articles' search documents (PostgreSQL's search starts from them):
     like `searchable_pages()`, a superset of what readers may be shown."""
     return models.SearchDocument.objects.filter(live=True, expired=False, locale_id=getattr(locale, "pk", locale))
+
+
+# A search document's publication month as a number (year × 12 + month, in UTC), as the search documents'
+# GIN index holds it (migration articles 0011); undated documents, which sort before every dated one, have
+# the last month there is.
+UNDATED_MONTH = 2_147_483_647
+
+
+def publication_month(moment: datetime.datetime | None) -> int:
+    if moment is None:
+        return UNDATED_MONTH
+    moment = moment.astimezone(datetime.UTC)
+    return moment.year * 12 + moment.month
+
+
+def recent_search_months(*, locale: Locale | int, documents: int) -> list[int] | None:
+    """The publication months that hold the edition's newest `documents` search documents (and any
+    newer, and the undated), or None when the edition has no more than that: there a search reads all
+    its matches anyway. Two reads of the newest-first index, once per content generation."""
+
+    def compute() -> list[int] | None:
+        newest = searchable_documents(locale=locale).order_by("-first_published_at")
+        oldest_in_window = list(newest.values_list("first_published_at", flat=True)[documents : documents + 1])
+        if not oldest_in_window or oldest_in_window[0] is None:
+            return None
+        latest = newest.filter(first_published_at__isnull=False).values_list("first_published_at", flat=True)[0]
+        last = max(publication_month(latest), publication_month(timezone.now()))
+        return [*range(publication_month(oldest_in_window[0]), last + 1), UNDATED_MONTH]
+
+    return generation_cached("search-months", getattr(locale, "pk", locale), documents, compute=compute)
 
 
 def with_card_data(articles: Iterable[ArticlePage], *, known_sections: Iterable[SectionPage] = ()) -> list[ArticlePage]:

@@ -12,6 +12,7 @@ import re
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
@@ -369,6 +370,43 @@ def test_a_common_word_is_ranked_among_its_newest_matches_and_counted_up_to_a_ca
     assert [page.pk for page in search.search_articles(search.query_clauses("زلزال"), locale=news.locale)][
         0
     ] == headline.pk
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's search only: SQLite's starts from FTS5")
+def test_the_newest_matches_are_looked_for_among_the_newest_months_first(site_tree, settings, monkeypatch):
+    """On PostgreSQL a search first looks for its newest candidates among the months holding the edition's
+    newest documents, and reads all its matches only when those months hold too few: the same stories
+    come back either way, whether a word is in every story, only in old ones, or on both sides of the
+    window's edge."""
+    settings.NEWSROOM = {**settings.NEWSROOM, "SEARCH_CANDIDATES": 2}  # 3 wanted: windows of 6 and 48 documents
+    news = site_tree["sections"][0]
+    now = timezone.now()
+    words = {
+        "زلزال": range(12),  # in every story
+        "بركان": range(9, 12),  # only in the oldest, outside the window
+        "اعصار": range(5, 9),  # two inside the window, two before it
+    }
+    stories = [
+        make_article(
+            news,
+            f"خبر {n}",
+            body=" ".join(word for word, months in words.items() if n in months),
+            first_published_at=now - datetime.timedelta(days=31 * n),
+        )
+        for n in range(12)
+    ]
+
+    def found(word: str) -> tuple[list[int], int]:
+        results = search.search_articles(search.query_clauses(word), locale=news.locale)
+        return [page.pk for page in results], results.count()
+
+    with CaptureQueriesContext(connection) as queries:
+        windowed = {word: found(word) for word in words}
+    assert any("&&" in query["sql"] for query in queries.captured_queries)
+    monkeypatch.setattr(search, "RECENT_WINDOWS", ())
+    assert windowed == {word: found(word) for word in words}
+    newest = {word: {stories[n].pk for n in list(months)[:2]} for word, months in words.items()}
+    assert {word: set(ids) for word, (ids, _count) in windowed.items()} == newest
 
 
 def test_more_than_n_results_in_english(site_tree, client, settings):

@@ -49,6 +49,9 @@ from comments.models import ReaderComment
 from operations import archive_builder
 
 SEARCH_QUERY = "دمشق"
+# A word of most demo stories (and so of most of the archive built from them): a search that fills a page of
+# results at the demo's size too, so its two sizes are measured with the same page.
+COMMON_QUERY = "حلب"
 COMMENTS_ON_ARTICLE = 50
 STATIC_PAGE = "static CSS"
 
@@ -286,6 +289,7 @@ class Command(BaseCommand):
             ("section", section.url),
             (f"article ({COMMENTS_ON_ARTICLE} comments)", article.url),
             (f"search ?q={SEARCH_QUERY}", "/search/?" + urllib.parse.urlencode({"q": SEARCH_QUERY})),
+            (f"search ?q={COMMON_QUERY}", "/search/?" + urllib.parse.urlencode({"q": COMMON_QUERY})),
             (
                 f"search ?q={archive_builder.RARE_TERM}",
                 "/search/?" + urllib.parse.urlencode({"q": archive_builder.RARE_TERM}),
