@@ -123,7 +123,9 @@ def recent_search_months(*, locale: Locale | int, documents: int) -> list[int] |
         if not oldest_in_window or oldest_in_window[0] is None:
             return None
         latest = newest.filter(first_published_at__isnull=False).values_list("first_published_at", flat=True)[0]
-        last = max(publication_month(latest), publication_month(timezone.now()))
+        # Through next month: a story published while this list is cached (until the next generation reaches
+        # this process) is inside the window even when the month has just turned.
+        last = max(publication_month(latest), publication_month(timezone.now()) + 1)
         return [*range(publication_month(oldest_in_window[0]), last + 1), UNDATED_MONTH]
 
     return generation_cached("search-months", getattr(locale, "pk", locale), documents, compute=compute)

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from articles import search
+from articles import search, selectors
 from articles.tests.factories import ArticlePageFactory, translate
 
 FILLER = "نص عادي لا يحمل الكلمات المطلوبة في هذا الاختبار."
@@ -407,6 +407,31 @@ def test_the_newest_matches_are_looked_for_among_the_newest_months_first(site_tr
     assert windowed == {word: found(word) for word in words}
     newest = {word: {stories[n].pk for n in list(months)[:2]} for word, months in words.items()}
     assert {word: set(ids) for word, (ids, _count) in windowed.items()} == newest
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's search only: SQLite's starts from FTS5")
+def test_a_documents_month_is_the_same_in_python_and_in_its_index(site_tree):
+    """The window's months are computed in Python and matched against the GIN index's expression: a story
+    published in the last hour of a month (in UTC, whatever the newsroom's time zone) must be in the same
+    month for both, or a search could leave it out."""
+    news = site_tree["sections"][0]
+    moments = [
+        datetime.datetime(2026, 11, 30, 23, 30, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 12, 1, 0, 30, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 12, 31, 23, 59, tzinfo=datetime.UTC),
+        datetime.datetime(2027, 1, 1, 1, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=3))),
+    ]
+    stories = [make_article(news, f"خبر {n}", first_published_at=moment) for n, moment in enumerate(moments)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT page_id, ({search.MONTH_SQL})[1] FROM articles_searchdocument WHERE page_id = ANY(%s)",
+            [[story.pk for story in stories]],
+        )
+        in_index = dict(cursor.fetchall())
+    november, december = 2026 * 12 + 11, 2026 * 12 + 12
+    # 1 January at 01:00 in UTC+3 is still 31 December in UTC.
+    assert [in_index[story.pk] for story in stories] == [november, december, december, december]
+    assert [selectors.publication_month(moment) for moment in moments] == [november, december, december, december]
 
 
 def test_more_than_n_results_in_english(site_tree, client, settings):
