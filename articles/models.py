@@ -348,15 +348,19 @@ class ArticlePage(OneQueryViewRestrictions, Page):
 
     @property
     def body_text(self) -> str:
-        """The body as plain text: reading time, search and Akismet's context use it."""
+        """The body as plain text: reading time, search and Akismet's context use it.
+
+        Read from the blocks' stored values, not the blocks themselves: turning an image block into one
+        loads its image, a query per story for a page of search results that shows no image."""
         parts = []
-        for block in self.body:
-            if block.block_type == "paragraph":
-                parts.append(strip_tags(block.value.source))
-            elif block.block_type == "heading" or block.block_type == "quote":
-                parts.append(block.value["text"])
-            elif block.block_type == "image" and block.value.get("caption"):
-                parts.append(block.value["caption"])
+        for block in self.body.raw_data:
+            kind, value = block.get("type"), block.get("value")
+            if kind == "paragraph" and isinstance(value, str):
+                parts.append(strip_tags(value))
+            elif kind in ("heading", "quote") and isinstance(value, dict):
+                parts.append(value.get("text") or "")
+            elif kind == "image" and isinstance(value, dict) and value.get("caption"):
+                parts.append(value["caption"])
         return "\n".join(parts)
 
     @property

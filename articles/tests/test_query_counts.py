@@ -206,7 +206,9 @@ def test_search_results_queries_do_not_grow_with_the_results(client, site_tree, 
     assert len(one.context["items"]) == 1
     reporters = [AuthorFactory() for _ in range(3)]
     for n in range(11):
-        article(news if n % 2 else reports, title=f"أمطار وسيول {n}", authors=reporters[: n % 3 + 1])
+        # Photographs in the body too: the snippet reads the body's text, never its images.
+        body = [("paragraph", "<p>سيول في الوادي</p>"), ("image", {"image": image(), "caption": f"صورة {n}"})]
+        article(news if n % 2 else reports, title=f"أمطار وسيول {n}", authors=reporters[: n % 3 + 1], body=body)
     many = warm_then_count(client, "/search/?q=أمطار", django_assert_num_queries, expected)
     assert len(many.context["items"]) == 10
     assert many.content.decode().count('class="search-result__title"') == 10
