@@ -129,7 +129,7 @@ class ArticleSearch:
     `candidates` + 1 are chosen without opening the tsvectors, Wagtail's wide index rows or the page
     table; they give the count and the candidates both. They are looked for among the newest months
     first (the GIN index holds each document's month too; see `_newest`), so a common word's read stops
-    at the matches of its recent months: at 200,000 articles, 1-4 ms for a word in one story in nine or
+    at the matches of its recent months: at 200,000 articles, 4-5 ms for a word in one story in nine or
     in five stories in six, where reading all their matches took 9 and 25 ms (and reading each match's
     index entry and page 170 ms). On SQLite the candidates are chosen from FTS5's matches and the page
     table.
@@ -347,9 +347,9 @@ def _through_indexes(using: str):
     whole table than the GIN index for a common word (or for any word, on a small table), or walk the
     newest-first index testing each document in turn, which for a word common years ago and rare since
     reads most of the archive. Either costs far more than it thinks: each row's tsvector is fetched from
-    the TOAST table, where the GIN index answers without opening one. `SET LOCAL` holds until the end of
-    the transaction, so the queries run in one of their own, or, inside an enclosing one, the settings
-    are put back after them."""
+    the TOAST table, where the GIN index answers without opening one. The settings are the transaction's
+    own (`set_config(…, true)`, as `SET LOCAL`), so the queries run in a transaction of their own, or,
+    inside an enclosing one, the settings are put back after them."""
     connection = connections[using]
     nested = connection.in_atomic_block
     with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:

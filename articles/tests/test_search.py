@@ -133,6 +133,14 @@ def test_highlight_escapes_html_and_marks_whole_words():
     assert "لـ“<mark>رويترز</mark>”" in html
 
 
+def test_highlight_marks_the_words_after_letters_that_normalisation_removes_or_multiplies():
+    # A ligature (one character, two letters), tashkeel and tatweel before the match: each moves the
+    # characters after it, and the mark must still fall on the word as written.
+    text = "\ufef7 مَرْحَبـــاً بِكُم في دِمَشْق وحلب"
+    html = search.highlight(text, search.query_terms("دمشق حلب"))
+    assert html == "\ufef7 مَرْحَبـــاً بِكُم في <mark>دِمَشْق</mark> <mark>وحلب</mark>"
+
+
 def test_snippet_is_a_window_around_the_first_match():
     body = ("كلام تمهيدي طويل " * 40) + "ثم تحدث الأسد عن الاتفاق " + ("وتفاصيل أخرى " * 40)
     html = search.snippet(["ملخص لا يذكر الاسم", body], search.query_terms("الاسد"))
