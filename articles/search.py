@@ -48,7 +48,7 @@ SEARCH_CONFIG = "ar_en"
 # documents' GIN index computes it (migration articles 0011), or the planner would not use the index.
 MONTH_SQL = (
     "ARRAY[COALESCE((date_part('year', first_published_at AT TIME ZONE 'UTC') * 12"
-    " + date_part('month', first_published_at AT TIME ZONE 'UTC'))::integer, 2147483647)]"
+    f" + date_part('month', first_published_at AT TIME ZONE 'UTC'))::integer, {selectors.UNDATED_MONTH})]"
 )
 # On PostgreSQL a search first looks for its newest candidates among the edition's newest documents: the
 # months holding 2, then 16 times as many documents as it needs (see ArticleSearch).

@@ -190,10 +190,10 @@ def test_query_counts_after_the_cache_is_emptied(client, site_tree, django_asser
 
 
 # A page of search results: the matches (on SQLite their count; on PostgreSQL the newest candidates read
-# once from the search documents, with sequential scans switched off for that query and, inside a test's
-# enclosing transaction, put back after it: two statements more), the ranked page of articles, the cards'
-# sections, bylines and renditions. The edition and its sections come from the per-generation caches the
-# header uses. Neither figure grows with the results.
+# once from the search documents, with sequential and plain index scans switched off for that query and,
+# inside a test's enclosing transaction, put back after it: two statements more), the ranked page of
+# articles, the cards' sections, bylines and renditions. The edition and its sections come from the
+# per-generation caches the header uses. Neither figure grows with the results.
 SEARCH_QUERIES = {"postgresql": 7, "sqlite": 5}
 
 
