@@ -413,6 +413,11 @@ class SearchDocument(models.Model):
     first_published_at = models.DateTimeField(null=True)
     path = models.CharField(max_length=255)
     body = SearchVectorField()
+    # What ranking reads: the lexemes of the headline, the kicker and the standfirst (the body's weights
+    # above D, filtered from it by the trigger). A few hundred bytes kept in the row, where the body's
+    # tsvector is out of line: ranking a thousand candidates on their bodies read a thousand out-of-line
+    # values (10 ms at 200,000 articles).
+    headline = SearchVectorField(db_default="")
 
     class Meta:
         verbose_name = _("search document")

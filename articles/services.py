@@ -117,15 +117,18 @@ def search_documents_rebuild() -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             """
-            INSERT INTO articles_searchdocument (page_id, locale_id, live, expired, first_published_at, path, body)
-            SELECT p.id, p.locale_id, p.live, p.expired, p.first_published_at, p.path, e.body
+            INSERT INTO articles_searchdocument
+                (page_id, locale_id, live, expired, first_published_at, path, body, headline)
+            SELECT p.id, p.locale_id, p.live, p.expired, p.first_published_at, p.path, e.body,
+                ts_filter(e.body, '{a,b,c}')
             FROM wagtailsearch_indexentry e
             JOIN django_content_type t
               ON t.id = e.content_type_id AND t.app_label = 'articles' AND t.model = 'articlepage'
             JOIN wagtailcore_page p ON p.id = e.object_id::integer
             ON CONFLICT (page_id) DO UPDATE SET
                 locale_id = EXCLUDED.locale_id, live = EXCLUDED.live, expired = EXCLUDED.expired,
-                first_published_at = EXCLUDED.first_published_at, path = EXCLUDED.path, body = EXCLUDED.body
+                first_published_at = EXCLUDED.first_published_at, path = EXCLUDED.path, body = EXCLUDED.body,
+                headline = EXCLUDED.headline
             """
         )
         cursor.execute(

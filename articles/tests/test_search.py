@@ -253,9 +253,13 @@ def test_search_follows_an_article_through_edits_moves_republishing_and_deletion
 
 def test_search_documents_are_rebuilt_after_a_load_that_bypassed_them(site_tree, capsys):
     """A bulk load with PostgreSQL's triggers off leaves articles out of reader search until
-    `rebuild_search_documents` writes their documents from the search index."""
+    `rebuild_search_documents` writes their documents from the search index, ranked as before: the
+    headline's match above a newer story's mention in its body."""
     news = site_tree["sections"][0]
-    story = make_article(news, "افتتاح معرض الكتاب في العاصمة")
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    day_before = yesterday - datetime.timedelta(days=1)
+    story = make_article(news, "افتتاح معرض الكتاب في العاصمة", first_published_at=day_before)
+    mention = make_article(news, "جولة ثقافية", body="زار الوفد معرض الكتاب. " + FILLER, first_published_at=yesterday)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM articles_searchdocument")
@@ -263,8 +267,9 @@ def test_search_documents_are_rebuilt_after_a_load_that_bypassed_them(site_tree,
 
     call_command("rebuild_search_documents")
 
-    assert hits("معرض", news.locale) == {story.pk}
-    assert ("1 search document" in capsys.readouterr().out) == (connection.vendor == "postgresql")
+    ranked = search.search_articles(search.query_clauses("معرض"), locale=news.locale)
+    assert [page.pk for page in ranked] == [story.pk, mention.pk]
+    assert ("2 search document" in capsys.readouterr().out) == (connection.vendor == "postgresql")
 
 
 def test_english_edition_searches_english_articles(site_tree, client):
@@ -342,6 +347,33 @@ def test_recent_story_first_among_equal_matches(site_tree):
     body_only = make_article(news, "طقس", body="أمطار غزيرة على الساحل", first_published_at=now)
     ranked = [page.pk for page in search.search_articles(search.query_clauses("امطار"), locale=news.locale)]
     assert ranked == [newer.pk, older.pk, oldest.pk, body_only.pk]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL ranks on the headline and standfirst")
+def test_headline_kicker_and_standfirst_rank_first_then_the_newest_body_mentions(site_tree):
+    """On PostgreSQL ranking reads the headline, the kicker and the standfirst: a story naming the word
+    there ranks above one naming it only in its body, however often, and body-only mentions come newest
+    first. An editor's new standfirst counts from its publication."""
+    news = site_tree["sections"][0]
+    now = timezone.now()
+
+    def story(title, days, **fields):
+        return make_article(news, title, first_published_at=now - datetime.timedelta(days=days), **fields)
+
+    headline = story("حرائق في الساحل", 40)
+    standfirst = story("نشرة الطقس", 30, summary="تحذير من حرائق محتملة")
+    kicker = story("تحذير رسمي من الأرصاد", 20, kicker="حرائق")
+    often = story("أخبار المحافظات", 10, body="حرائق " * 12 + FILLER)
+    once = story("جولة الصحافة", 1, body="ذكرت الصحف حرائق الصيف الماضي. " + FILLER)
+
+    def ranked():
+        return [page.pk for page in search.search_articles(search.query_clauses("حرائق"), locale=news.locale)]
+
+    assert ranked() == [headline.pk, kicker.pk, standfirst.pk, once.pk, often.pk]
+
+    often.summary = "أضرار الحرائق في ثلاث محافظات"
+    often.save_revision().publish()
+    assert ranked() == [headline.pk, often.pk, kicker.pk, standfirst.pk, once.pk]
 
 
 def test_a_common_word_is_ranked_among_its_newest_matches_and_counted_up_to_a_cap(site_tree, client, settings):
