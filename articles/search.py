@@ -24,7 +24,6 @@ from django.contrib.postgres.search import SearchQuery
 from django.core.paginator import Paginator
 from django.db import connections, transaction
 from django.db.models import QuerySet
-from django.db.models.expressions import RawSQL
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import escape
@@ -35,7 +34,7 @@ from wagtail.models import Page
 
 from . import selectors
 from .editions import active_locale, edition_home, edition_sections
-from .models import ArticlePage, SearchDocument, SectionPage, restricted_paths
+from .models import ArticlePage, SectionPage, restricted_paths
 from .text import normalise_arabic, stem_word
 
 MAX_QUERY_LENGTH = 200
@@ -165,7 +164,8 @@ class ArticleSearch:
         self.candidates = candidates
         self.vendor = connections[articles.db].vendor
         self._count: int | None = None
-        self._ids: list[int] | None = None
+        self._rows: list[tuple[int, float]] | None = None
+        self._order: list[int] | None = None
 
     # The index's text is normalised and stemmed by ArticlePage.search_* (see text.py), so the query's
     # words are stemmed the same way here and passed as plain tokens: no operator a reader typed reaches
@@ -212,17 +212,20 @@ class ArticleSearch:
         section and dates are columns of the same narrow row (see SearchDocument)."""
         return self.documents.filter(body=SearchQuery(self._tsquery(), config=SEARCH_CONFIG, search_type="raw"))
 
-    def _candidate_ids(self) -> list[int]:
-        """PostgreSQL: the newest `candidates` + 1 matches readers may see, newest first, from one read of
-        the matching search documents. It serves the count and the ranking both, so a search reads its
-        matches once. Pages under a view restriction (few, usually none: cached per content generation)
-        are left out in the same query, before the limit, so they never take a candidate's place."""
-        if self._ids is None:
+    def _candidate_rows(self) -> list[tuple[int, float]]:
+        """PostgreSQL: the newest `candidates` + 1 matches readers may see, newest first, as (page id,
+        rank), from one read of the matching search documents. It serves the count and
+        the ranking both, so a search reads its matches once. Pages under a view restriction (few, usually
+        none: cached per content generation) are left out in the same query, before the limit, so they
+        never take a candidate's place."""
+        if self._rows is None:
             documents = self._matching_documents()
             for path in restricted_paths():
                 documents = documents.exclude(path__startswith=path)
             wanted = self.candidates + 1
-            ordered = documents.order_by("-first_published_at", "-page_id").values_list("page_id", flat=True)
+            ordered = documents.order_by("-first_published_at", "-page_id").values_list(
+                "page_id", "first_published_at", "headline"
+            )
             windows = []
             for factor in RECENT_WINDOWS:
                 months = selectors.recent_search_months(locale=self.locale_id, documents=factor * wanted)
@@ -231,10 +234,10 @@ class ArticleSearch:
                 if all(months != seen for _, seen in windows):
                     windows.append((factor, months))
             with _through_indexes(documents.db):
-                self._ids = self._newest(ordered, wanted, windows)
-        return self._ids
+                self._rows = self._newest(ordered, wanted, windows)
+        return self._rows
 
-    def _newest(self, ordered: QuerySet, wanted: int, windows: list[tuple[int, list[int]]]) -> list[int]:
+    def _newest(self, ordered: QuerySet, wanted: int, windows: list[tuple[int, list[int]]]) -> list[tuple]:
         """The first `wanted` of `ordered` (matching documents, newest first), looked for among the edition's
         newest documents first, in `windows` of publication months: (factor, months), the months holding 2,
         then 16 times `wanted` documents (RECENT_WINDOWS). The GIN index holds each document's month beside
@@ -244,13 +247,38 @@ class ArticleSearch:
         fewer than one in sixteen of the newest documents, and all its matches are read; a window is
         skipped when the one before it found too few for it to hold enough."""
         for index, (factor, months) in enumerate(windows):
-            ids = list(ordered.extra(where=[f"{MONTH_SQL} && %s::integer[]"], params=[months])[:wanted])
-            if len(ids) == wanted:
-                return ids
+            rows = self._ranked_rows(ordered.extra(where=[f"{MONTH_SQL} && %s::integer[]"], params=[months])[:wanted])
+            if len(rows) == wanted:
+                return rows
             following = windows[index + 1][0] if index + 1 < len(windows) else None
-            if following is None or len(ids) * following / factor < wanted / 2:
+            if following is None or len(rows) * following / factor < wanted / 2:
                 break  # a rare word: the next window would not hold enough of its matches either
-        return list(ordered[:wanted])
+        return self._ranked_rows(ordered[:wanted])
+
+    def _ranked_rows(self, newest: QuerySet) -> list[tuple[int, float]]:
+        """The page ids of `newest` (a limited query of page id, date and headline vector), in its order,
+        each with its rank.
+
+        The rank is computed in an outer query, on the rows the LIMIT keeps: in the query that sorts them
+        by date the database would rank every match the sort reads (twice as many for a common word, and
+        all of them for a rarer one). The dates stay in the database: turning a thousand of them into
+        Python datetimes took longer than choosing the rows."""
+        sql, params = newest.query.sql_with_params()
+        with connections[newest.db].cursor() as cursor:
+            cursor.execute(
+                f"SELECT newest.page_id, {self._rank_sql('newest')}"
+                f" FROM ({sql}) AS newest ORDER BY newest.first_published_at DESC, newest.page_id DESC",
+                [self._tsquery(), *params],
+            )
+            return cursor.fetchall()
+
+    def _ranking(self) -> list[int]:
+        """PostgreSQL: the candidates' page ids, most relevant first; among equal ranks, in the newest-first
+        order the database gave them (a stable sort keeps it)."""
+        if self._order is None:
+            rows = self._candidate_rows()[: self.candidates]
+            self._order = [page_id for page_id, _ in sorted(rows, key=lambda row: -row[1])]
+        return self._order
 
     def _candidates_sql(self) -> tuple[str, tuple]:
         """SQLite: the newest `candidates` matches, SQL for a list of page ids, as its own statement. Django
@@ -265,39 +293,22 @@ class ArticleSearch:
         far above the kicker and standfirst (boost 2, C); A is the boost images' titles are given.
         Body-only matches rank equal, so the newest comes first, as the outlet's WordPress search
         ordered them; the body's tsvector, read out of line, made ranking 1,000 candidates cost 10 ms at
-        200,000 articles, against about 1 for the headline's."""
+        200,000 articles."""
         query = f"to_tsquery('{SEARCH_CONFIG}'::regconfig, %s)"
         return f"ts_rank('{{0.05, 0.1, 0.3, 1.0}}'::float4[], {documents}.headline, {query})"
 
-    def _ranked(self, index: slice = slice(None)) -> QuerySet:
+    def _ranked(self, index: slice = slice(None)):
         """The articles of `index` (a slice of the ranking), most relevant first."""
-        page = Page._meta.db_table
         if self.vendor == "postgresql":
-            # The candidates are ranked on their search documents alone (each read by primary key, no
-            # second pass over the full-text index) and only the slice asked for is joined to its
-            # articles: the article rows are wide (the body's blocks), and a page of results needs ten.
-            candidates = self._candidate_ids()[: self.candidates]
-            if not candidates:
-                return self.articles.none()
-            documents = SearchDocument._meta.db_table
-            rank = self._rank_sql(documents)
-            # The candidates travel as one array parameter: as a thousand placeholders, building and
-            # adapting them cost the process more than the database took to rank them.
-            ranked = (
-                SearchDocument.objects.extra(where=[f"{documents}.page_id = ANY(%s::integer[])"], params=[candidates])
-                .annotate(search_rank=RawSQL(rank, [self._tsquery()]))
-                .order_by("-search_rank", "-first_published_at", "-page_id")
-                .values_list("page_id", flat=True)[index]
-            )
-            sql, params = ranked.query.sql_with_params()
-            return self.articles.extra(
-                select={"search_rank": rank},
-                select_params=[self._tsquery()],
-                tables=[documents],
-                where=[f"{page}.id IN ({sql})", f"{documents}.page_id = {page}.id"],
-                params=list(params),
-                order_by=["-search_rank", "-first_published_at", "-id"],
-            )
+            # The candidates were ranked as they were chosen (see _ranked_rows); only the slice asked for
+            # is read from the articles: their rows are wide (the body's blocks), and a page of results
+            # needs ten.
+            ids = self._ranking()[index]
+            if not ids:
+                return []
+            articles = {article.pk: article for article in self.articles.filter(pk__in=ids).order_by()}
+            return [articles[pk] for pk in ids if pk in articles]
+        page = Page._meta.db_table
         sql, params = self._candidates_sql()
         articles = self.articles.extra(where=[f"{page}.id IN ({sql})"], params=list(params))
         # FTS5 columns are (autocomplete, body, title); bm25 is lower for better matches. The autocomplete
@@ -313,7 +324,7 @@ class ArticleSearch:
         is given at most `candidates`, the articles there are to page through."""
         if self._count is None:
             if self.vendor == "postgresql":
-                self._count = len(self._candidate_ids())
+                self._count = len(self._candidate_rows())
             else:
                 matches = self._matching(self.articles).order_by().values("pk")[: self.candidates + 1]
                 self._count = matches.count()
