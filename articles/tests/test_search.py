@@ -200,11 +200,11 @@ def test_section_and_date_filters(site_tree, client):
     by_section = client.get("/search/", {"q": "فيضانات", "section": news.slug})
     assert {a.pk for a in by_section.context["items"]} == {in_news.pk, old_news.pk}
 
-    since = (now - datetime.timedelta(days=30)).date().isoformat()
+    since = timezone.localdate(now - datetime.timedelta(days=30)).isoformat()
     recent = client.get("/search/", {"q": "فيضانات", "date_from": since})
     assert {a.pk for a in recent.context["items"]} == {in_news.pk}
 
-    until = (now - datetime.timedelta(days=300)).date().isoformat()
+    until = timezone.localdate(now - datetime.timedelta(days=300)).isoformat()
     older = client.get("/search/", {"q": "فيضانات", "date_to": until})
     assert {a.pk for a in older.context["items"]} == {old_news.pk}
     assert in_reports.pk not in {a.pk for a in older.context["items"]}
@@ -401,7 +401,8 @@ def test_a_common_word_is_ranked_among_its_newest_matches_and_counted_up_to_a_ca
     assert "أكثر من" in response.content.decode()
 
     # Within the cap, every match is ranked and counted as before: the headline first.
-    narrowed = client.get("/search/", {"q": "زلزال", "date_to": (now - datetime.timedelta(days=3)).date().isoformat()})
+    until = timezone.localdate(now - datetime.timedelta(days=3)).isoformat()
+    narrowed = client.get("/search/", {"q": "زلزال", "date_to": until})
     assert [item.pk for item in narrowed.context["items"]] == [headline.pk, in_body[2].pk, in_body[3].pk]
     assert narrowed.context["capped"] is False
     assert "أكثر من" not in narrowed.content.decode()
