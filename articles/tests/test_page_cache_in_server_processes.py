@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 import redis
 
+from articles.pagecache import TrackedGenerations
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/4"
 PORTS = range(8120, 8130)
@@ -126,6 +128,7 @@ def test_two_workers_serve_hits_without_asking_redis_and_show_a_publish_at_once(
 
     # Concurrent requests until both workers have answered (each then has its tracked connection): one
     # at a time, the same worker may take every request.
+    warming = time.monotonic()
     with ThreadPoolExecutor(8) as pool:
         for _ in range(20):
             seen = list(pool.map(fetch, [url] * 16))
@@ -138,7 +141,8 @@ def test_two_workers_serve_hits_without_asking_redis_and_show_a_publish_at_once(
     hits = [fetch(url) for _ in range(20)]
     assert [state for state, _ in hits] == ["hit"] * 20
     # No hit asked Redis for the generations: the connections that read them have been idle since before.
-    if time.monotonic() - started < 2:
+    # (Unless the hits took two seconds, or a copy outlived its MAX_AGE on a slow machine and was re-read.)
+    if time.monotonic() - started < 2 and time.monotonic() - warming < TrackedGenerations.MAX_AGE:
         assert all(int(info["idle"]) >= 2 for info in tracking_connections(client))
 
     published = subprocess.run(
