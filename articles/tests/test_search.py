@@ -254,12 +254,13 @@ def test_search_follows_an_article_through_edits_moves_republishing_and_deletion
 def test_search_documents_are_rebuilt_after_a_load_that_bypassed_them(site_tree, capsys):
     """A bulk load with PostgreSQL's triggers off leaves articles out of reader search until
     `rebuild_search_documents` writes their documents from the search index, ranked as before: the
-    headline's match above a newer story's mention in its body."""
+    headline's match above a newer story's mention in its body. They are written in publication order,
+    whatever order the load wrote the stories in, so that the newest matches of a search lie together."""
     news = site_tree["sections"][0]
     yesterday = timezone.now() - datetime.timedelta(days=1)
     day_before = yesterday - datetime.timedelta(days=1)
-    story = make_article(news, "افتتاح معرض الكتاب في العاصمة", first_published_at=day_before)
     mention = make_article(news, "جولة ثقافية", body="زار الوفد معرض الكتاب. " + FILLER, first_published_at=yesterday)
+    story = make_article(news, "افتتاح معرض الكتاب في العاصمة", first_published_at=day_before)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM articles_searchdocument")
@@ -270,6 +271,10 @@ def test_search_documents_are_rebuilt_after_a_load_that_bypassed_them(site_tree,
     ranked = search.search_articles(search.query_clauses("معرض"), locale=news.locale)
     assert [page.pk for page in ranked] == [story.pk, mention.pk]
     assert ("2 search document" in capsys.readouterr().out) == (connection.vendor == "postgresql")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT page_id FROM articles_searchdocument ORDER BY ctid")
+            assert [page_id for (page_id,) in cursor.fetchall()] == [story.pk, mention.pk]
 
 
 def test_english_edition_searches_english_articles(site_tree, client):
