@@ -14,6 +14,10 @@ database (the one DATABASE_URL names; `make bench` gives it `.bench.sqlite3` or 
 3. adds N articles and M comments in bulk (operations/archive_builder.py), gathers the planner's
    statistics (ANALYZE), and measures again;
 4. prints both sizes side by side with the growth of each page's median.
+
+`--measure-only --against DATABASE_URL` serves a second database beside this one instead (say, the demo
+beside the archive) and times each page on both in alternating rounds: the ratio of each round's
+medians is taken within seconds, so a machine that slows down for a minute slows both sides of it.
 """
 
 from __future__ import annotations
@@ -58,6 +62,9 @@ STATIC_PAGE = "static CSS"
 
 STATIC_FILE = "/static/css/site.css"
 RATIO_ROUNDS = 6
+# `--against`: rounds per page, and sequential requests to each server in a round.
+AGAINST_ROUNDS = 9
+AGAINST_REQUESTS = 8
 # The relaxed setting the ratio is also measured with (NEWSROOM_PAGE_CACHE_RECHECK_MS).
 
 
@@ -234,6 +241,14 @@ class Command(BaseCommand):
             "--build-only",
             action="store_true",
             help="Build the archive up to --articles (and --comments) without measuring, then VACUUM ANALYZE.",
+        )
+        parser.add_argument(
+            "--against",
+            metavar="DATABASE_URL",
+            help=(
+                "With --measure-only: serve this second database beside this one and time each page on both in "
+                "alternating rounds (both must hold the demo the archive was built on, so the URLs are the same)."
+            ),
         )
         parser.add_argument(
             "--fresh",
@@ -494,7 +509,71 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.print_cached_table([("now", results, ratios)])
 
+    def measure_against(self, options):
+        """Each rendered page (page cache off) on this database and on `--against`, served by two gunicorns
+        at once and asked in turns: per round, AGAINST_REQUESTS sequential requests to one, then to the
+        other (which goes first alternates). Prints each side's p50 over all rounds and the median and
+        spread of the rounds' ratios (this database ÷ the other)."""
+        self.analyze()
+        other_url = options["against"]
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
+            cwd=settings.BASE_DIR,
+            env={**os.environ, "DATABASE_URL": other_url},
+            check=True,
+        )
+        base, _, number = options["redis_url"].rpartition("/")
+        other_redis = f"{base}/{int(number) + 1}" if number.isdigit() else options["redis_url"]
+        static_root = self.static_root(options["redis_url"])
+        this_url = os.environ.get("DATABASE_URL") or f"sqlite:///{connection.settings_dict['NAME']}"
+        common = {"workers": options["workers"], "static_root": static_root, "page_cache": False}
+        servers = []
+        try:
+            port = options["port"]
+            servers.append(Server(port=port, database_url=this_url, redis_url=options["redis_url"], **common))
+            servers.append(Server(port=port + 1, database_url=other_url, redis_url=other_redis, **common))
+            self.stdout.write(
+                f"This database: {self.database_label()}, {ArticlePage.objects.live().count():,} articles; "
+                f"against: {urllib.parse.urlsplit(other_url)._replace(netloc='').geturl()}. "
+                f"{AGAINST_ROUNDS} rounds of {AGAINST_REQUESTS} requests per page on each, alternating."
+            )
+            header = f"{'page':<24} | {'this p50':>9} | {'other p50':>9} | {'ratio':>6} | {'rounds':>11}"
+            self.stdout.write(header)
+            self.stdout.write("-" * len(header))
+            conns = [http.client.HTTPConnection("127.0.0.1", server.port, timeout=120) for server in servers]
+            for name, url in self.pages():
+                for conn in conns:
+                    for _ in range(3):  # warm: caches, renditions, the workers' imports
+                        status, _body = get(conn, url)
+                        if status != 200:
+                            raise CommandError(f"{url} answered {status} on port {conn.port}")
+                timings: list[list[float]] = [[], []]
+                ratios = []
+                for round_ in range(AGAINST_ROUNDS):
+                    medians = [0.0, 0.0]
+                    for side in (0, 1) if round_ % 2 == 0 else (1, 0):
+                        batch = []
+                        for _ in range(AGAINST_REQUESTS):
+                            start = time.perf_counter()
+                            get(conns[side], url)
+                            batch.append((time.perf_counter() - start) * 1000)
+                        timings[side] += batch
+                        medians[side] = statistics.median(batch)
+                    ratios.append(medians[0] / medians[1])
+                self.stdout.write(
+                    f"{name:<24} | {statistics.median(timings[0]):6.1f} ms | {statistics.median(timings[1]):6.1f} ms "
+                    f"| {statistics.median(ratios):5.2f}× | {min(ratios):4.2f}-{max(ratios):4.2f}×"
+                )
+            for conn in conns:
+                conn.close()
+        finally:
+            for server in servers:
+                server.stop()
+            shutil.rmtree(static_root, ignore_errors=True)
+
     def handle(self, *args, **options):
+        if options["against"] and not options["measure_only"]:
+            raise CommandError("--against measures two databases as they are: give --measure-only too.")
         # The in-process requests count a page's queries: they must render it, not find it in the page cache.
         settings.NEWSROOM = {**settings.NEWSROOM, "PAGE_CACHE": False}
         if options["fresh"]:
@@ -510,6 +589,8 @@ class Command(BaseCommand):
         target = self.commented_article(home)
         if target.reader_comments.count() < COMMENTS_ON_ARTICLE:
             archive_builder.add_comments(ids=[target.pk], count=COMMENTS_ON_ARTICLE, rng=random.Random(7))
+        if options["measure_only"] and options["against"]:
+            return self.measure_against(options)
         if options["measure_only"]:
             return self.measure_as_is(options)
         if options["build_only"]:
