@@ -111,9 +111,10 @@ def search_documents_rebuild() -> int:
     """Write every article's search document afresh from Wagtail's search index and the page table, on
     PostgreSQL (on SQLite there are none). Triggers keep the documents in step with every write; this is
     for a load that ran with triggers off (a bulk load as `session_replication_role = replica`) or a
-    repair. New documents are written in publication order, the order a table grown by publishing has, so
-    that a search's newest matches lie together on disk rather than one to a block. Returns how many
-    documents there are."""
+    repair. New documents are written in publication order: into an empty table (a bulk load's) they then
+    lie on disk as in a table grown by publishing, so that a search's newest matches share blocks rather
+    than one to a block. (Into a table with free space left by deleted rows, PostgreSQL puts them where it
+    finds room.) Returns how many documents there are."""
     if connection.vendor != "postgresql":
         return 0
     with transaction.atomic(), connection.cursor() as cursor:
