@@ -555,8 +555,10 @@ class Command(BaseCommand):
                         batch = []
                         for _ in range(AGAINST_REQUESTS):
                             start = time.perf_counter()
-                            get(conns[side], url)
+                            status, _body = get(conns[side], url)
                             batch.append((time.perf_counter() - start) * 1000)
+                            if status != 200:
+                                raise CommandError(f"{url} answered {status} on port {conns[side].port}")
                         timings[side] += batch
                         medians[side] = statistics.median(batch)
                     ratios.append(medians[0] / medians[1])
